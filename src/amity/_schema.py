@@ -1,0 +1,109 @@
+"""The canonical tables of the store (DESIGN.md §3): columns, types and keys.
+
+Every data table also carries ``source`` and ``release`` (added by the store), so that
+several releases of one dataset live side by side and each value can be traced. Country
+keys are ISO3 (amity's crosswalk), money is US dollars (not millions), dates are DATE.
+Source parsers return exactly the columns listed here (without source/release); the
+store checks that and casts to these types before the atomic swap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["TABLES", "TableSpec"]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Columns (name → DuckDB type), key columns and a one-line description."""
+
+    columns: dict[str, str]
+    key: tuple[str, ...]
+    doc: str
+
+
+TABLES: dict[str, TableSpec] = {
+    "countries": TableSpec(
+        {"iso3": "VARCHAR", "iso2": "VARCHAR", "name": "VARCHAR", "cow_code": "BIGINT",
+         "cow_abb": "VARCHAR", "gw_code": "BIGINT", "fips": "VARCHAR", "cameo": "VARCHAR",
+         "valid_from": "DATE", "valid_to": "DATE", "successor_iso3": "VARCHAR"},
+        ("iso3",), "amity's country crosswalk"),
+    "states": TableSpec(
+        {"iso3": "VARCHAR", "cow_code": "BIGINT", "cow_abb": "VARCHAR", "name": "VARCHAR",
+         "start": "DATE", "end": "DATE"},
+        ("cow_code", "start"), "spells of membership in the state system"),
+    "un_votes": TableSpec(
+        {"rcid": "BIGINT", "iso3": "VARCHAR", "vote": "VARCHAR", "session": "BIGINT",
+         "year": "BIGINT"},
+        ("rcid", "iso3"), "UNGA roll-call votes: yes, abstain, no, absent, nonmember"),
+    "un_roll_calls": TableSpec(
+        {"rcid": "BIGINT", "session": "BIGINT", "year": "BIGINT", "date": "DATE",
+         "important": "BOOLEAN", "amend": "BOOLEAN", "para": "BOOLEAN", "unres": "VARCHAR",
+         "short": "VARCHAR", "descr": "VARCHAR", "me": "BOOLEAN", "nu": "BOOLEAN",
+         "di": "BOOLEAN", "hr": "BOOLEAN", "co": "BOOLEAN", "ec": "BOOLEAN"},
+        ("rcid",), "UNGA roll calls with issue flags"),
+    "un_idealpoints": TableSpec(
+        {"iso3": "VARCHAR", "year": "BIGINT", "idealpoint_fp": "DOUBLE",
+         "idealpoint_all": "DOUBLE", "idealpoint_legacy": "DOUBLE", "nvotes_fp": "DOUBLE",
+         "nvotes_all": "DOUBLE"},
+        ("iso3", "year"), "Voeten ideal points per country-year"),
+    "trade_dyadic": TableSpec(
+        {"year": "BIGINT", "exporter": "VARCHAR", "importer": "VARCHAR", "value_usd": "DOUBLE"},
+        ("year", "exporter", "importer"), "goods trade by direction, current US$"),
+    "trade_national": TableSpec(
+        {"year": "BIGINT", "iso3": "VARCHAR", "exports_usd": "DOUBLE", "imports_usd": "DOUBLE"},
+        ("year", "iso3"), "a country's total goods exports and imports, current US$"),
+    "trade_products": TableSpec(
+        {"year": "BIGINT", "exporter": "VARCHAR", "importer": "VARCHAR", "product": "VARCHAR",
+         "classification": "VARCHAR", "value_usd": "DOUBLE"},
+        ("year", "exporter", "importer", "classification", "product"),
+        "goods trade by product and direction"),
+    "trade_country_products": TableSpec(
+        {"year": "BIGINT", "iso3": "VARCHAR", "flow": "VARCHAR", "product": "VARCHAR",
+         "classification": "VARCHAR", "value_usd": "DOUBLE"},
+        ("year", "iso3", "flow", "classification", "product"),
+        "a country's exports/imports of a product to/from the world"),
+    "igo_membership": TableSpec(
+        {"igo": "VARCHAR", "iso3": "VARCHAR", "year": "BIGINT", "status": "VARCHAR"},
+        ("igo", "iso3", "year"), "IGO membership: full, associate, observer"),
+    "igo_state_years": TableSpec(
+        {"iso3": "VARCHAR", "year": "BIGINT"},
+        ("iso3", "year"), "state-years that the IGO data covers"),
+    "events": TableSpec(
+        {"event_id": "BIGINT", "date": "DATE", "year": "BIGINT", "actor1_iso3": "VARCHAR",
+         "actor2_iso3": "VARCHAR", "event_code": "VARCHAR", "event_root": "VARCHAR",
+         "quad_class": "BIGINT", "goldstein": "DOUBLE", "num_mentions": "BIGINT",
+         "num_sources": "BIGINT", "num_articles": "BIGINT", "avg_tone": "DOUBLE",
+         "action_geo_iso3": "VARCHAR", "url": "VARCHAR", "file": "VARCHAR"},
+        ("event_id",), "coded events (GDELT, ICEWS); file = the publisher file of the row"),
+    "air_routes": TableSpec(
+        {"airline": "VARCHAR", "src_airport": "VARCHAR", "dst_airport": "VARCHAR",
+         "src_iso3": "VARCHAR", "dst_iso3": "VARCHAR", "stops": "BIGINT",
+         "snapshot": "DATE"},
+        ("airline", "src_airport", "dst_airport"), "scheduled air routes"),
+    "alliances": TableSpec(
+        {"year": "BIGINT", "a": "VARCHAR", "b": "VARCHAR", "defense": "BOOLEAN",
+         "offense": "BOOLEAN", "neutrality": "BOOLEAN", "nonaggression": "BOOLEAN",
+         "consult": "BOOLEAN"},
+        ("year", "a", "b"), "ATOP alliance obligations, directed dyad-year"),
+    "arms_transfers": TableSpec(
+        {"year": "BIGINT", "supplier": "VARCHAR", "recipient": "VARCHAR", "tiv": "DOUBLE"},
+        ("year", "supplier", "recipient"), "SIPRI TIV delivered (millions of TIV)"),
+    "migration": TableSpec(
+        {"year": "BIGINT", "origin": "VARCHAR", "destination": "VARCHAR", "stock": "DOUBLE"},
+        ("year", "origin", "destination"), "migrant stock by origin and destination"),
+    "students": TableSpec(
+        {"year": "BIGINT", "origin": "VARCHAR", "destination": "VARCHAR", "count": "DOUBLE",
+         "derived": "BOOLEAN"},
+        ("year", "origin", "destination"), "international students (derived)"),
+    "macro": TableSpec(
+        {"year": "BIGINT", "iso3": "VARCHAR", "gdp_usd": "DOUBLE", "population": "DOUBLE"},
+        ("year", "iso3"), "GDP (current US$) and population"),
+    "engagements": TableSpec(
+        {"id": "VARCHAR", "date": "DATE", "date_precision": "VARCHAR", "a": "VARCHAR",
+         "b": "VARCHAR", "kind": "VARCHAR", "title": "VARCHAR", "level": "VARCHAR",
+         "source_name": "VARCHAR", "source_title": "VARCHAR", "source_date": "VARCHAR",
+         "source_url": "VARCHAR", "notes": "VARCHAR", "derived": "BOOLEAN"},
+        ("id",), "engagements timeline: visits, agreements, exercises, memberships"),
+}

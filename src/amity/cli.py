@@ -1,0 +1,283 @@
+"""The ``amity`` command: a thin Typer layer over the public API (DESIGN.md §9).
+
+Exit codes: 0 ok, 1 bad input (one line, no traceback), 2 usage, 3 missing data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from amity._exceptions import AmityError
+
+app = typer.Typer(
+    name="amity", no_args_is_help=True, add_completion=False,
+    help="Evidence about the relationship between two countries, from open data.",
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class BadLines(str, Enum):
+    error = "error"
+    skip = "skip"
+
+
+MirrorOpt = Annotated[Optional[Path], typer.Option(
+    "--mirror", help="Directory laid out like the data mirror (<source>/<file>); "
+    "default $AMITY_MIRROR, else download.")]
+
+
+def _store(read_only: bool):  # noqa: ANN202 - amity.Store
+    from amity.store import open_store
+
+    return open_store(read_only=read_only)
+
+
+# -- setup / sources / ingest / fetch / cite ------------------------------------------
+@app.command()
+def setup(
+    mirror: MirrorOpt = None,
+    source: Annotated[Optional[list[str]], typer.Option(
+        "--source", help="Only this source (repeatable).")] = None,
+    on_bad_lines: Annotated[BadLines, typer.Option(help="Stop at a malformed row, or skip "
+                                                        "and count such rows.")] = BadLines.error,
+    force: Annotated[bool, typer.Option(help="Re-ingest even if the files are unchanged.")] = False,
+) -> None:
+    """Fetch (or read from the mirror) and ingest every source into the store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from amity.ingest import setup as run_setup
+    from amity.sources import all_datasets, source_names
+
+    if source:
+        unknown = [s for s in source if s not in source_names()]
+        if unknown:
+            from amity._exceptions import InputError
+
+            raise InputError(f"unknown source(s) {unknown}. Known: {', '.join(source_names())}")
+    total = sum(1 for d in all_datasets() if not source or d.source in source)
+    with _store(read_only=False) as store, Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("ingesting", total=total)
+
+        def on_event(event) -> None:  # noqa: ANN001 - SetupEvent
+            key = event.dataset.key
+            if event.status == "start":
+                bar.update(task, description=f"{key:<32}")
+                return
+            bar.advance(task)
+            if event.status == "ingested":
+                rep = event.report
+                rows = sum(rep.rows.values())
+                skipped = f", skipped {rep.skipped} malformed rows" if rep.skipped else ""
+                err.print(f"{key}: ingested {rows:,} rows{skipped}")
+                for note in rep.notes:
+                    err.print(f"  note: {note}")
+            elif event.status == "unchanged":
+                err.print(f"{key}: unchanged (same files), skipped")
+            else:
+                err.print(f"{key}: not available: {event.detail}")
+
+        run_setup(store, mirror=mirror, sources=source, on_bad_lines=on_bad_lines.value,
+                  force=force, on_event=on_event, on_write=err.print)
+
+
+@app.command()
+def ingest(
+    source: Annotated[str, typer.Argument(help="Source name (see `amity sources`).")],
+    paths: Annotated[list[Path], typer.Argument(help="The release's files.")],
+    release: Annotated[Optional[str], typer.Option(help="Release, if the file names do "
+                                                        "not tell.")] = None,
+    on_bad_lines: Annotated[BadLines, typer.Option()] = BadLines.error,
+    force: Annotated[bool, typer.Option(help="Re-ingest even if the files are unchanged.")] = False,
+) -> None:
+    """Ingest your own copies of a source's files."""
+    from amity.ingest import ingest_files
+
+    with _store(read_only=False) as store:
+        report = ingest_files(store, source, paths, release=release,
+                              on_bad_lines=on_bad_lines.value, force=force,
+                              on_write=err.print)
+    if report.status == "unchanged":
+        err.print(f"{report.source}/{report.release}: unchanged (same files), nothing to do")
+        return
+    skipped = f"; skipped {report.skipped} malformed rows" if report.skipped else ""
+    err.print(f"{report.source}/{report.release}: ingested {sum(report.rows.values()):,} "
+              f"rows{skipped}")
+
+
+@app.command()
+def fetch(
+    source: Annotated[str, typer.Argument(help="Source name.")],
+    mirror: MirrorOpt = None,
+) -> None:
+    """Download (or check in the mirror) a source's files without ingesting them."""
+    from amity.fetch import locate
+    from amity.sources import all_datasets, get_dataset
+
+    get_dataset(source)
+    for dataset in all_datasets():
+        if dataset.source == source:
+            for file in dataset.files:
+                out.print(f"{dataset.key}: {locate(file, mirror=mirror)}")
+
+
+@app.command()
+def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+    """What amity can ingest, and what the store holds: release, rows, coverage, citation."""
+    from amity.sources import all_datasets
+
+    stored = {}
+    from amity.fetch import amity_home
+
+    if (amity_home() / "amity.duckdb").exists():
+        with _store(read_only=True) as store:
+            stored = {(r["source"], r["release"]): r for r in
+                      store.datasets().to_dict(orient="records")}
+    records = []
+    for d in all_datasets():
+        row = stored.get((d.source, d.release))
+        cov = (f"{row['coverage_start']}-{row['coverage_end']}"
+               if row and row["coverage_start"] is not None
+               and not (isinstance(row["coverage_start"], float)
+                        and math.isnan(row["coverage_start"])) else None)
+        records.append({
+            "source": d.source, "release": d.release, "title": d.title,
+            "default": d.default, "ingested": row is not None,
+            "rows": int(row["rows"]) if row else None, "coverage": cov,
+            "ingested_at": str(row["ingested_at"]) if row else None,
+            "skipped_rows": int(row["skipped_rows"]) if row else None,
+            "citation": d.citation, "licence": d.licence, "caveats": list(d.caveats),
+        })
+    if fmt is Fmt.json:
+        out.print_json(json.dumps(records))
+        return
+    if fmt is Fmt.csv:
+        import pandas as pd
+
+        sys.stdout.write(pd.DataFrame(records).to_csv(index=False))
+        return
+    table = Table("source/release", "rows", "coverage", "licence", "caveats", title="amity sources")
+    for r in records:
+        table.add_row(f"{r['source']}/{r['release']}" + (" *" if r["default"] else ""),
+                      f"{r['rows']:,}" if r["rows"] is not None else "not ingested",
+                      r["coverage"] or "", r["licence"], "; ".join(r["caveats"]))
+    out.print(table)
+    out.print("* default release. Citations: `amity cite [SOURCE]`.")
+
+
+@app.command()
+def cite(source: Annotated[Optional[str], typer.Argument(help="Source name.")] = None,
+         fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+    """Print how to cite a source (or every source)."""
+    from amity.cite import cite as citations
+
+    records = citations(source)
+    if fmt is Fmt.json:
+        out.print_json(json.dumps(records))
+        return
+    for r in records:
+        out.print(f"[bold]{r['source']}/{r['release']}[/bold] ({r['licence']})", highlight=False)
+        out.print(f"  {r['citation']}", highlight=False)
+
+
+# -- profile -----------------------------------------------------------------------
+def _fmt_value(value: object, unit: str) -> str:
+    if value is None:
+        return "NA"
+    if isinstance(value, str):
+        return value if len(value) < 40 else value[:37] + "..."
+    v = float(value)  # type: ignore[arg-type]
+    if unit == "current US$":
+        for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+            if abs(v) >= div:
+                return f"${v / div:,.1f}{suffix}"
+        return f"${v:,.0f}"
+    if unit.startswith("share"):
+        return f"{v:.1%}"
+    if v == int(v):
+        return f"{int(v):,}"
+    return f"{v:.3f}"
+
+
+@app.command()
+def profile(
+    a: Annotated[str, typer.Argument(help="First country: ISO3, ISO2, COW code or name.")],
+    b: Annotated[str, typer.Argument(help="Second country.")],
+    years: Annotated[Optional[str], typer.Option(help="FIRST-LAST, e.g. 1990-2014.")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    source: Annotated[Optional[str], typer.Option(
+        help="Prefer a source or source/release, e.g. unvotes/voeten-2017.")] = None,
+    all_sources: Annotated[bool, typer.Option(help="Rows from every source and "
+                                                   "release.")] = False,
+) -> None:
+    """The pair's indicators year by year, with sources."""
+    from amity.profile import parse_years
+    from amity.profile import profile as build
+
+    p = build(a, b, years=parse_years(years), source=source, all_sources=all_sources)
+    if fmt is Fmt.json:
+        sys.stdout.write(p.to_json() + "\n")
+        return
+    if fmt is Fmt.csv:
+        sys.stdout.write(p.rows.to_csv(index=False))
+        return
+    out.print(f"[bold]{p.a.name} ({p.a.iso3}) – {p.b.name} ({p.b.iso3})[/bold], "
+              f"{p.years[0]}–{p.years[1]}", highlight=False)
+    for note in p.notes:
+        out.print(f"note: {note}", highlight=False)
+    rows = p.rows[p.rows["indicator"] != "shared_igos_list"]
+    for (dimension, src, rel), block in rows.groupby(["dimension", "source", "release"],
+                                                     sort=False):
+        names = list(dict.fromkeys(block["indicator"]))
+        units = {n: block.loc[block["indicator"] == n, "unit"].iloc[0] for n in names}
+        table = Table("year", *names, title=f"{dimension} — {src} {rel}", title_justify="left")
+        for year, yr in block.groupby("year"):
+            if yr["value"].isna().all():
+                continue
+            vals = dict(zip(yr["indicator"], yr["value"]))
+            table.add_row(str(year), *(_fmt_value(vals.get(n), units[n]) for n in names))
+        if table.row_count:
+            out.print(table)
+        missing = block.loc[block["value"].isna(), "note"].dropna()
+        if len(missing):
+            out.print(f"  NA: {missing.iloc[0]} (and {len(missing) - 1} more year-indicator "
+                      "cells; --format json lists each)" if len(missing) > 1 else
+                      f"  NA: {missing.iloc[0]}", highlight=False)
+    out.print("Sources: " + "; ".join(f"{c['source']}/{c['release']}"
+                                      for c in p.citations()) + ". Cite with `amity cite`.",
+              highlight=False)
+
+
+def main() -> None:
+    """Entry point: run the app, turning amity errors into one line and an exit code."""
+    try:
+        app()
+    except AmityError as exc:
+        err.print(f"amity: error: {exc}", highlight=False, markup=False)
+        sys.exit(getattr(exc, "exit_code", 1))
+    except KeyboardInterrupt:
+        err.print("amity: interrupted; the store keeps its previous data", highlight=False)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

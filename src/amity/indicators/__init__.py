@@ -1,0 +1,1 @@
+"""Indicators, one module per dimension, computed for all pairs and years."""

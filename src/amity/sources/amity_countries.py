@@ -1,0 +1,27 @@
+"""amity's own country crosswalk, written to the store's ``countries`` table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from amity import countries
+from amity._schema import TABLES
+from amity.sources._base import Dataset, OnBadLines, ParseResult
+
+__all__ = ["DATASETS"]
+
+
+def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
+    table = countries.table()
+    return ParseResult({"countries": table[list(TABLES["countries"].columns)]})
+
+
+DATASETS = (
+    Dataset(
+        source="amity_countries", release="1", title="amity country crosswalk",
+        publisher="amity", homepage="",
+        citation="amity country crosswalk (ISO 3166, COW, Gleditsch-Ward, FIPS 10-4, CAMEO)",
+        licence="Apache-2.0", files=(), parse=_parse, tables=("countries",),
+    ),
+)
