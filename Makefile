@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[pdf,spark,test]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,6 +25,8 @@ demo: $(STAMP)
 	  $(BIN)/amity setup; \
 	fi
 	$(BIN)/amity profile PAK RUS --years 1946-2019
+	$(BIN)/amity brief PAK RUS --out out/PAK-RUS-brief.html
+	$(BIN)/amity brief PAK RUS --out out/PAK-RUS-brief.pdf
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 MIRROR = REPO.parent / "shared" / "data"
 DATA = Path(__file__).resolve().parent / "data"
 ISSUE2_SOURCES = ["amity_countries", "cow_states", "cow_igo", "unvotes", "un_idealpoints",
-                  "cow_trade"]
+                  "cow_trade", "timeline"]
 
 
 @pytest.fixture(autouse=True)

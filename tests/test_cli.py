@@ -63,7 +63,7 @@ def test_profile_na_after_coverage_has_a_note_not_zero(home: Path) -> None:
     rows = json.loads(done.stdout)["rows"]
     trade_2016 = next(r for r in rows if r["year"] == 2016 and r["indicator"] == "trade_total_usd")
     assert trade_2016["value"] is None
-    assert trade_2016["note"] == "outside cow_trade 4.0 coverage (1870-2014)"
+    assert trade_2016["note"] == "outside the coverage of cow_trade 4.0: 1870-2014"
     igo_2017 = next(r for r in rows if r["year"] == 2017 and r["indicator"] == "shared_igos")
     assert igo_2017["value"] is None and "coverage" in igo_2017["note"]
 

@@ -25,17 +25,31 @@ from amity._exceptions import (
     StoreError,
     UnknownCountryError,
 )
+from amity._api import export, rank
 from amity.cite import cite
+from amity.claims import CheckReport, check
 from amity.countries import Country, resolve
-from amity.dyads import add_igos, add_trade, add_un_votes, dyad_years
+from amity.dyads import (
+    add_air_routes,
+    add_alliances,
+    add_arms,
+    add_igos,
+    add_migration,
+    add_students,
+    add_trade,
+    add_un_votes,
+    dyad_years,
+)
 from amity.indicators._catalog import INDICATORS
 from amity.ingest import ingest_files, setup
+from amity.opportunities import opportunities
 from amity.profile import Profile, profile
 from amity.store import Store, open_store
 
 __all__ = [
     "INDICATORS",
     "AmityError",
+    "CheckReport",
     "Country",
     "FetchError",
     "HashMismatchError",
@@ -46,14 +60,23 @@ __all__ = [
     "Store",
     "StoreError",
     "UnknownCountryError",
+    "add_air_routes",
+    "add_alliances",
+    "add_arms",
     "add_igos",
+    "add_migration",
+    "add_students",
     "add_trade",
     "add_un_votes",
+    "check",
     "cite",
     "dyad_years",
+    "export",
     "ingest_files",
     "open_store",
+    "opportunities",
     "profile",
+    "rank",
     "resolve",
     "setup",
 ]

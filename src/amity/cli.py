@@ -58,8 +58,12 @@ def setup(
     on_bad_lines: Annotated[BadLines, typer.Option(help="Stop at a malformed row, or skip "
                                                         "and count such rows.")] = BadLines.error,
     force: Annotated[bool, typer.Option(help="Re-ingest even if the files are unchanged.")] = False,
+    parquet: Annotated[bool, typer.Option(
+        help="Also write every table as Parquet under $AMITY_HOME/parquet, for "
+             "AMITY_BACKEND=pyspark.")] = False,
 ) -> None:
-    """Fetch (or read from the mirror) and ingest every source into the store."""
+    """Fetch (or read from the mirror) and ingest every source into the store, then build
+    the panel and the relationship index."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from amity.ingest import setup as run_setup
@@ -98,6 +102,11 @@ def setup(
 
         run_setup(store, mirror=mirror, sources=source, on_bad_lines=on_bad_lines.value,
                   force=force, on_event=on_event, on_write=err.print)
+        if parquet:
+            from amity.fetch import amity_home
+
+            written = store.to_parquet(amity_home() / "parquet")
+            err.print(f"wrote {len(written)} Parquet tables to {amity_home() / 'parquet'}")
 
 
 @app.command()
@@ -205,6 +214,8 @@ def _fmt_value(value: object, unit: str) -> str:
         return "NA"
     if isinstance(value, str):
         return value if len(value) < 40 else value[:37] + "..."
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "yes" if value else "no"
     v = float(value)  # type: ignore[arg-type]
     if unit == "current US$":
         for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
@@ -244,6 +255,8 @@ def profile(
               f"{p.years[0]}–{p.years[1]}", highlight=False)
     for note in p.notes:
         out.print(f"note: {note}", highlight=False)
+    if p.index and p.index["latest"]:
+        _print_scorecard(p.index)
     rows = p.rows[p.rows["indicator"] != "shared_igos_list"]
     for (dimension, src, rel), block in rows.groupby(["dimension", "source", "release"],
                                                      sort=False):
@@ -262,9 +275,208 @@ def profile(
             out.print(f"  NA: {missing.iloc[0]} (and {len(missing) - 1} more year-indicator "
                       "cells; --format json lists each)" if len(missing) > 1 else
                       f"  NA: {missing.iloc[0]}", highlight=False)
-    out.print("Sources: " + "; ".join(f"{c['source']}/{c['release']}"
-                                      for c in p.citations()) + ". Cite with `amity cite`.",
-              highlight=False)
+    cited = p.citations()
+    out.print("Sources: " + "; ".join(f"{c['source']}/{c['release']}" for c in cited)
+              + ". Cite with `amity cite`.", highlight=False)
+    for c in cited:
+        for caveat in c["caveats"]:
+            out.print(f"  caveat ({c['source']}): {caveat}", highlight=False)
+
+
+@app.command()
+def rank(
+    country: Annotated[str, typer.Argument(help="Country: ISO3, ISO2, COW code or name.")],
+    year: Annotated[Optional[int], typer.Option(help="Year (default: the latest well-covered "
+                                                      "year).")] = None,
+    dimension: Annotated[Optional[str], typer.Option(
+        help="political, economic, military, people, multilateral or media "
+             "(default: the composite).")] = None,
+    top: Annotated[int, typer.Option(help="How many partners.")] = 20,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+) -> None:
+    """Rank a country's partners by the relationship index (or one dimension)."""
+    from amity.rank import rank_partners
+
+    with _store(read_only=True) as store:
+        frame = rank_partners(store, country, year=year, dimension=dimension, top=top)
+    if fmt is Fmt.json:
+        sys.stdout.write(frame.to_json(orient="records", indent=2) + "\n")
+        return
+    if fmt is Fmt.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    what = frame.attrs["dimension"]
+    dims = [c for c in frame.columns[6:] if c != what]
+    table = Table("#", "partner", what, "dims", *[d[:4] for d in dims],
+                  title=f"{frame.attrs['country']}'s partners by {what}, {frame.attrs['year']} "
+                        "(percentile among all pairs, 0-100)")
+    for r in frame.itertuples(index=False):
+        vals = [getattr(r, c) for c in dims]
+        table.add_row(str(r.rank), f"{r.partner} {r.name[:18]}", f"{r.score:.1f}",
+                      f"{r.coverage}/6", *("" if pd_isna(v) else f"{v:.0f}" for v in vals))
+    out.print(table)
+
+
+def pd_isna(value: object) -> bool:
+    """NaN or None."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@app.command()
+def export(
+    out_path: Annotated[Path, typer.Argument(metavar="OUT", help="OUT.parquet or OUT.csv")],
+    years: Annotated[Optional[str], typer.Option(help="FIRST-LAST.")] = None,
+    directed: Annotated[bool, typer.Option("--directed/--undirected",
+                                           help="Both orders of each pair, or a < b.")] = True,
+    indicators: Annotated[Optional[str], typer.Option(
+        help="Comma-separated indicator columns (default: all).")] = None,
+) -> None:
+    """Write the dyad-year dataset for all pairs, with a data dictionary beside it."""
+    from amity.export import export as run_export
+    from amity.profile import parse_years
+
+    chosen = [c.strip() for c in indicators.split(",")] if indicators else None
+    with _store(read_only=True) as store:
+        data, dictionary, rows = run_export(store, out_path, years=parse_years(years),
+                                            directed=directed, indicators=chosen)
+    err.print(f"wrote {rows:,} rows to {data}; data dictionary: {dictionary}")
+
+
+@app.command()
+def brief(
+    a: Annotated[str, typer.Argument(help="First country.")],
+    b: Annotated[str, typer.Argument(help="Second country.")],
+    years: Annotated[Optional[str], typer.Option(help="FIRST-LAST.")] = None,
+    out_path: Annotated[Optional[Path], typer.Option(
+        "--out", help="FILE.html, FILE.pdf or FILE.md (repeatable; default "
+                      "<A>-<B>-brief.html in the current folder).")] = None,
+    compare: Annotated[Optional[list[str]], typer.Option(
+        help="Benchmark pair, e.g. PAK-CHN (repeatable; default: each side's top trade "
+             "partner).")] = None,
+) -> None:
+    """Write the evidence brief for a pair: HTML, PDF or Markdown, every figure sourced."""
+    from amity.profile import parse_years
+    from amity.report import brief as build_brief
+    from amity.report import write
+
+    content = build_brief(a, b, years=parse_years(years), compare=compare)
+    target = out_path or Path(f"{content.profile.a.iso3}-{content.profile.b.iso3}-brief.html")
+    files = write(content, target)
+    for f in files[:1]:
+        out.print(f"brief written to {f.resolve()}", highlight=False)
+    if len(files) > 1:
+        out.print(f"  with {len(files) - 1} chart files in {files[1].parent}", highlight=False)
+
+
+def _print_scorecard(index: dict) -> None:  # type: ignore[type-arg]
+    latest = index["latest"]
+    bench = [b for b in index["benchmarks"] if b["scorecard"]]
+    table = Table("dimension", "score", "trend/yr", *[b["pair"] for b in bench],
+                  title=f"Relationship index {latest['year']}: percentile among all pairs "
+                        "with data (0-100)", title_justify="left")
+    for dim, card in latest["by_dimension"].items():
+        score = "NA" if card["score"] is None else f"{card['score']:.0f}"
+        trend = "" if card["trend_per_year"] is None else f"{card['trend_per_year']:+.1f}"
+        others = []
+        for b in bench:
+            v = b["scorecard"]["by_dimension"][dim]["score"]
+            others.append("NA" if v is None else f"{v:.0f}")
+        table.add_row(dim, score, trend, *others)
+    comp = latest["composite"]
+    table.add_row("[bold]composite[/bold]", f"{comp:.0f}" if comp is not None else "NA",
+                  "" if latest["composite_trend_per_year"] is None
+                  else f"{latest['composite_trend_per_year']:+.1f}",
+                  *[f"{b['scorecard']['composite']:.0f}" for b in bench])
+    out.print(table)
+    out.print(f"coverage {latest['coverage']}/6 dimensions; weakest: {latest['weakest']}, "
+              f"strongest: {latest['strongest']}", highlight=False)
+
+
+@app.command()
+def opportunities(
+    a: Annotated[str, typer.Argument(help="Exporter: ISO3, ISO2, COW code or name.")],
+    b: Annotated[str, typer.Argument(help="Market: a country, or a region (EAEU, SCO, SAARC, "
+                                          "GCC, EU, ASEAN, ...).")],
+    year: Annotated[Optional[int], typer.Option(help="Year (default: the latest the source "
+                                                     "has for A).")] = None,
+    level: Annotated[Optional[str], typer.Option(
+        help="chapter, hs4, hs6 or group (default: the source's own level).")] = None,
+    top: Annotated[int, typer.Option(help="Ranked products to show (0: every product).")] = 10,
+    fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+    source: Annotated[Optional[str], typer.Option(
+        help="ots, comtrade or baci (or source/release); default the first with A's "
+             "exports.")] = None,
+    regions: Annotated[Optional[Path], typer.Option(
+        help="Your regions CSV (region,iso3,from_year,to_year,source); default "
+             "$AMITY_REGIONS.")] = None,
+) -> None:
+    """Where exporter A can sell more in market B, product by product (docs/opportunities.md)."""
+    from amity.opportunities import opportunities as find
+    from amity.opportunities import to_csv, to_json
+    from amity.opportunities._render import render
+
+    with _store(read_only=True) as store:
+        frame = find(a, b, year=year, level=level, source=source, regions=regions, store=store,
+                     top=None if fmt is Fmt.table or top == 0 else top)
+    if fmt is Fmt.json:
+        sys.stdout.write(to_json(frame) + "\n")
+    elif fmt is Fmt.csv:
+        sys.stdout.write(to_csv(frame))
+    else:
+        render(frame, out, top=top or len(frame))
+
+
+class CheckFmt(str, Enum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+@app.command()
+def check(
+    file: Annotated[str, typer.Argument(metavar="FILE|-", help="The text to check (- reads "
+                                                               "standard input).")],
+    pair: Annotated[Optional[tuple[str, str]], typer.Option(
+        help="The two countries the text is about (default: the two most mentioned).")] = None,
+    fmt: Annotated[CheckFmt, typer.Option("--format")] = CheckFmt.table,
+    out_path: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of "
+                                                                   "the screen.")] = None,
+    tolerance: Annotated[float, typer.Option(help="Relative error still 'approximately'.")] = 0.1,
+) -> None:
+    """Check every checkable claim in a text against the data (docs/claims.md)."""
+    from amity._exceptions import InputError
+    from amity.claims import check as run_check
+    from amity.claims import render_html
+
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read {file}: {exc}. Fix: give a UTF-8 text file, or - "
+                             "for standard input") from None
+    report = run_check(text, pair=pair, tolerance=tolerance)
+    if fmt is CheckFmt.json:
+        body = report.to_json() + "\n"
+    elif fmt is CheckFmt.html:
+        body = render_html(report, title=f"amity check: {Path(file).name if file != '-' else 'text'}")
+    else:
+        sink = Console(file=open(out_path, "w", encoding="utf-8"), width=140) if out_path else out
+        sink.print(report.table())
+        counts = ", ".join(f"{k} {v}" for k, v in report.counts().items() if v)
+        sink.print(f"{len(report.results)} claims: {counts}. Sources: "
+                   + "; ".join(f"{s['source']}/{s['release']}" for s in report.sources),
+                   highlight=False)
+        if out_path:
+            sink.file.close()
+            err.print(f"wrote {out_path}")
+        return
+    if out_path:
+        out_path.write_text(body, encoding="utf-8")
+        err.print(f"wrote {out_path}")
+    else:
+        sys.stdout.write(body)
 
 
 def main() -> None:

@@ -21,10 +21,11 @@ import pandas as pd
 
 from amity import countries as _countries
 from amity._exceptions import InputError
-from amity.indicators import economic, multilateral, political
+from amity.indicators import economic, military, multilateral, people, political
 from amity.store import Store, open_store
 
-__all__ = ["add_igos", "add_trade", "add_un_votes", "dyad_years"]
+__all__ = ["add_air_routes", "add_alliances", "add_arms", "add_igos", "add_migration",
+           "add_students", "add_trade", "add_un_votes", "dyad_years"]
 
 _KEYS = ["a", "b", "year"]
 
@@ -141,3 +142,33 @@ def add_igos(df: pd.DataFrame, *, with_list: bool = False,
              store: Store | None = None) -> pd.DataFrame:
     """Add ``shared_igos`` (and ``shared_igos_list`` with ``with_list=True``)."""
     return _add(df, multilateral.shared_igos, store, with_list=with_list)
+
+
+def add_alliances(df: pd.DataFrame, *, release: str | None = None,
+                  store: Store | None = None) -> pd.DataFrame:
+    """Add ``alliance_any`` and ``alliance_defense`` (ATOP obligations in force)."""
+    return _add(df, military.alliances_dyadic, store, release=release)
+
+
+def add_arms(df: pd.DataFrame, *, release: str | None = None,
+             store: Store | None = None) -> pd.DataFrame:
+    """Add ``arms_tiv_a_to_b`` and ``arms_tiv_b_to_a`` (SIPRI TIV delivered)."""
+    return _add(df, military.arms_dyadic, store, release=release)
+
+
+def add_air_routes(df: pd.DataFrame, *, release: str | None = None,
+                   store: Store | None = None) -> pd.DataFrame:
+    """Add ``air_routes`` (OpenFlights snapshot year only; other years NA)."""
+    return _add(df, people.air_routes_dyadic, store, release=release)
+
+
+def add_migration(df: pd.DataFrame, *, release: str | None = None,
+                  store: Store | None = None) -> pd.DataFrame:
+    """Add ``migrants_a_in_b`` and ``migrants_b_in_a`` (UN DESA migrant stocks)."""
+    return _add(df, people.migration_dyadic, store, release=release)
+
+
+def add_students(df: pd.DataFrame, *, release: str | None = None,
+                 store: Store | None = None) -> pd.DataFrame:
+    """Add ``students_a_in_b`` and ``students_b_in_a`` (international students, derived)."""
+    return _add(df, people.students_dyadic, store, release=release)

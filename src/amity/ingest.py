@@ -15,7 +15,7 @@ from pathlib import Path
 
 from amity._exceptions import FetchError, InputError
 from amity.fetch import file_hash, locate
-from amity.sources import all_datasets, get_dataset, source_names
+from amity.sources import all_datasets, get_dataset, source_names, user_dataset
 from amity.sources._base import Dataset, OnBadLines
 from amity.store import IngestReport, Store
 
@@ -41,8 +41,9 @@ class SetupEvent:
 
 def _fingerprint(dataset: Dataset, paths: dict[str, Path]) -> dict[str, str]:
     if not dataset.files:  # amity's own tables: the packaged data files
-        data = resources.files("amity") / "data"
-        return {p.name: file_hash(Path(str(p))) for p in data.iterdir() if p.name.endswith(".csv")}
+        data = Path(str(resources.files("amity") / "data"))
+        return {p.relative_to(data).as_posix(): file_hash(p)
+                for p in sorted(data.glob(dataset.package_files))}
     return {name: file_hash(path) for name, path in paths.items()}
 
 
@@ -62,12 +63,15 @@ def setup(
     force: bool = False,
     on_event: Callable[[SetupEvent], None] | None = None,
     on_write: Callable[[str], None] | None = None,
+    index: bool = True,
 ) -> list[SetupEvent]:
     """Ingest every source (or ``sources``) from the mirror, the cache or the publishers.
 
     A release whose files are missing from the mirror (and cannot be downloaded) is
     reported as ``missing`` and the others go on; a malformed file stops the run with
-    :class:`~amity.SourceFormatError`, leaving what is stored intact.
+    :class:`~amity.SourceFormatError`, leaving what is stored intact. Then, with
+    ``index=True``, the panel and the relationship index are rebuilt if any dataset
+    changed (:func:`amity.panel.build`).
 
     Returns
     -------
@@ -102,6 +106,12 @@ def setup(
             continue
         report = _run(store, dataset, paths, on_bad_lines, hashes, on_write)
         emit(SetupEvent(dataset, "ingested", report=report))
+    if index and not store.derived_is_current("amity_index", "panel"):
+        from amity.indicators import default_slices
+        from amity.panel import build
+
+        if default_slices(store):  # at least one indicator source is ingested
+            build(store, on_step=on_write)
     return events
 
 
@@ -129,6 +139,8 @@ def ingest_files(
         d for d in all_datasets() if d.source == source]
     if not candidates:
         get_dataset(source)  # raises with the list of sources
+    if release is None and (own := user_dataset(source, list(paths.values()))) is not None:
+        candidates.append(own)
     for dataset in candidates:
         names = {f.name for f in dataset.files}
         if names and names <= set(paths):

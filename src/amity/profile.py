@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,39 +23,12 @@ import pandas as pd
 
 from amity import countries as _countries
 from amity._exceptions import InputError, MissingDataError
-from amity.indicators import economic, multilateral, political
+from amity.indicators import FAMILIES, Slice, default_slices
 from amity.indicators._catalog import INDICATORS
+from amity.rank import benchmark_pairs, pair_index, scorecard
 from amity.store import Store, open_store
 
-__all__ = ["FAMILIES", "Family", "Profile", "parse_years", "profile"]
-
-_UN = ("un_agreement", "un_common_votes", "un_kappa")
-_TRADE = ("trade_a_to_b_usd", "trade_b_to_a_usd", "trade_total_usd", "trade_balance_a_usd",
-          "trade_share_a", "trade_share_b")
-
-Compute = Callable[[Store, str | None, list[str], tuple[int, int]], pd.DataFrame]
-
-
-@dataclass(frozen=True)
-class Family:
-    """Indicators computed together from one source."""
-
-    source: str
-    indicators: tuple[str, ...]
-    compute: Compute
-
-
-FAMILIES: tuple[Family, ...] = (
-    Family("unvotes", _UN, lambda s, r, c, y: political.un_votes_dyadic(
-        s, release=r, countries=c, years=y, method="ibis")),
-    Family("un_idealpoints", ("un_idealpoint_distance",),
-           lambda s, r, c, y: political.idealpoint_distance(s, countries=c, years=y)),
-    Family("cow_trade", _TRADE, lambda s, r, c, y: economic.trade_dyadic(
-        s, source="cow_trade", release=r, countries=c, years=y)),
-    Family("cow_igo", ("shared_igos", "shared_igos_list"),
-           lambda s, r, c, y: multilateral.shared_igos(s, countries=c, years=y, with_list=True)),
-)
-
+__all__ = ["Profile", "parse_years", "profile"]
 
 def parse_years(text: str | None) -> tuple[int, int] | None:
     """``"1990-2014"`` → (1990, 2014); ``"2010"`` → (2010, 2010).
@@ -95,6 +68,7 @@ class Profile:
     rows: pd.DataFrame
     datasets: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    index: dict[str, Any] | None = None
 
     def wide(self) -> pd.DataFrame:
         """Years × indicators (default source only), for display."""
@@ -108,7 +82,8 @@ class Profile:
         used = self.rows[["source", "release"]].drop_duplicates()
         merged = used.merge(self.datasets, on=["source", "release"])
         return [{"source": r.source, "release": r.release, "title": r.title,
-                 "citation": r.citation, "licence": r.licence}
+                 "citation": r.citation, "licence": r.licence,
+                 "caveats": json.loads(r.caveats) if isinstance(r.caveats, str) else []}
                 for r in merged.itertuples()]
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,7 +99,7 @@ class Profile:
         return {
             "pair": {side: {"iso3": c.iso3, "name": c.name, "note": c.note}
                      for side, c in (("a", self.a), ("b", self.b))},
-            "years": list(self.years), "rows": records, "index": None,
+            "years": list(self.years), "rows": records, "index": self.index,
             "notes": self.notes, "citations": self.citations(),
         }
 
@@ -133,39 +108,52 @@ class Profile:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
 
-def _families(store: Store, source: str | None, all_sources: bool) -> list[tuple[Family, str]]:
-    """(family, release) pairs to compute, in priority order."""
-    datasets = store.datasets()
-    present = {(r.source, r.release) for r in datasets.itertuples()}
-    want_source, want_release = (source.split("/", 1) + [None])[:2] if source else (None, None)
-    if want_source and not any(s == want_source for s, _ in present):
-        raise MissingDataError(f"--source {source}: that source is not in the store. Fix: run "
-                               f"`amity setup --source {want_source}` (see `amity sources`)")
-    chosen: list[tuple[Family, str]] = []
-    covered: set[str] = set()
-    ordered = sorted(FAMILIES, key=lambda f: f.source != want_source)
-    for fam in ordered:
-        releases = store.releases(fam.source)
-        if fam.source == want_source and want_release:
-            if want_release not in releases:
-                raise MissingDataError(f"--source {source}: release {want_release!r} is not in "
-                                       f"the store (have {releases})")
-            releases = [want_release]
+def _plan(store: Store, source: str | None, all_sources: bool,
+          years: tuple[int, int]) -> list[Slice]:
+    """The (family, release, years) slices to compute for the profile."""
+    if source:
+        want, release = (source.split("/", 1) + [None])[:2]
+        releases = store.releases(want)  # type: ignore[arg-type]
         if not releases:
-            continue
-        if all_sources:
-            chosen += [(fam, r) for r in releases]
-        elif not covered.intersection(fam.indicators):
-            chosen.append((fam, releases[0]))
-            covered.update(fam.indicators)
-    return chosen
+            raise MissingDataError(f"--source {source}: that source is not in the store. Fix: "
+                                   f"run `amity setup --source {want}` (see `amity sources`)")
+        if release and release not in releases:
+            raise MissingDataError(f"--source {source}: release {release!r} is not in the "
+                                   f"store (have {releases})")
+    if all_sources:
+        return [Slice(fam, rel, years) for fam in FAMILIES for rel in store.releases(fam.source)]
+    return default_slices(store, years, prefer=source)
 
 
-def _note(year: int, cov: tuple[Any, Any], label: str, a: str, b: str) -> str:
-    lo, hi = cov
-    if lo is not None and hi is not None and not (lo <= year <= hi):
-        return f"outside {label} coverage ({int(lo)}-{int(hi)})"
-    return f"no {label} record for {a}-{b} in {year}"
+def _coverage_text(store_rows: pd.DataFrame, sources: list[str]) -> str:
+    parts = []
+    for src in dict.fromkeys(sources):
+        for r in store_rows[store_rows["source"] == src].itertuples():
+            if pd.notna(r.coverage_start):
+                parts.append(f"{src} {r.release}: {int(r.coverage_start)}-{int(r.coverage_end)}")
+    return "; ".join(parts)
+
+
+def _uncovered(plan: list[Slice], frames: list[pd.DataFrame], years: tuple[int, int],
+               datasets: pd.DataFrame) -> pd.DataFrame:
+    """NA rows, with a coverage note, for the years no planned source covers."""
+    have = {(n, y) for f in frames for n, y in zip(f["indicator"], f["year"])}
+    sources: dict[str, list[str]] = {}
+    for fam in FAMILIES:
+        if fam.source in set(datasets["source"]):
+            for name in fam.indicators:
+                sources.setdefault(name, []).append(fam.source)
+    planned = {n for sl in plan for n in sl.family.indicators}
+    rows = []
+    for name in (n for n in INDICATORS if n in planned):
+        note = f"outside the coverage of {_coverage_text(datasets, sources.get(name, []))}"
+        for y in range(years[0], years[1] + 1):
+            if (name, y) not in have:
+                rows.append({"year": y, "dimension": INDICATORS[name].dimension,
+                             "indicator": name, "value": None, "unit": INDICATORS[name].unit,
+                             "source": None, "release": None, "note": note})
+    return pd.DataFrame(rows, columns=["year", "dimension", "indicator", "value", "unit",
+                                       "source", "release", "note"])
 
 
 def profile(
@@ -175,6 +163,7 @@ def profile(
     years: tuple[int, int] | None = None,
     source: str | None = None,
     all_sources: bool = False,
+    compare: Sequence[str] | None = None,
     store: Store | None = None,
 ) -> Profile:
     """Every indicator for the pair (a → b), year by year.
@@ -189,6 +178,8 @@ def profile(
         Prefer this source (``"unvotes/voeten-2017"``, ``"cow_trade"``) where it applies.
     all_sources
         Rows from every source and release, not only the preferred one.
+    compare
+        Benchmark pairs ("PAK-CHN"); default: each country's largest trade partner.
     store
         An open store (default: the user's, read-only).
     """
@@ -207,35 +198,83 @@ def profile(
             years = (1946, int(datasets["coverage_end"].max()))
         pair = [ca.iso3, cb.iso3]
         frames = []
-        for fam, release in _families(store, source, all_sources):
-            values = fam.compute(store, release, pair, years)
-            values = values[(values["a"] == ca.iso3) & (values["b"] == cb.iso3)]
-            meta = datasets[(datasets["source"] == fam.source) & (datasets["release"] == release)]
-            cov = (meta["coverage_start"].iloc[0], meta["coverage_end"].iloc[0])
-            grid = pd.DataFrame({"year": range(years[0], years[1] + 1)})
+        plan = _plan(store, source, all_sources, years)
+        stored = _stored_panel(store, ca.iso3, cb.iso3, years) if not (
+            all_sources or source) else None
+        for sl in plan:
+            if stored is not None and set(sl.family.indicators) <= set(stored.columns):
+                values = stored  # the default sources' values, computed by `amity setup`
+            else:
+                values = sl.family.compute(store, sl.release, pair, sl.years)
+                values = values[(values["a"] == ca.iso3) & (values["b"] == cb.iso3)]
+            grid = pd.DataFrame({"year": range(sl.years[0], sl.years[1] + 1)})
             merged = grid.merge(values, on="year", how="left")
-            for name in fam.indicators:
+            for name in sl.family.indicators:
                 if name not in merged:
                     continue
                 col = merged[name].astype(object).where(merged[name].notna(), None)
                 frames.append(pd.DataFrame({
                     "year": merged["year"], "dimension": INDICATORS[name].dimension,
                     "indicator": name, "value": col, "unit": INDICATORS[name].unit,
-                    "source": fam.source, "release": release,
-                    "note": [None if v is not None else
-                             _note(y, cov, f"{fam.source} {release}", ca.iso3, cb.iso3)
+                    "source": sl.family.source, "release": sl.release,
+                    "note": [None if v is not None else f"no {sl.family.source} {sl.release} "
+                             f"record for {ca.iso3}-{cb.iso3} in {y}"
                              for y, v in zip(merged["year"], col)],
                 }))
+        frames.append(_uncovered(plan, frames, years, datasets))
+        index = _index_part(store, ca.iso3, cb.iso3, years, compare)
     finally:
         if own:
             store.close()
     order = {n: i for i, n in enumerate(INDICATORS)}
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["year", "dimension", "indicator", "value", "unit", "source", "release", "note"])
-    rows = rows.sort_values(["year", "indicator", "source", "release"],
+    rows = rows.sort_values(["year", "indicator", "source", "release"], na_position="last",
                             key=lambda s: s.map(order) if s.name == "indicator" else s,
                             ignore_index=True)
+    if index is not None and not all_sources and source is None:
+        pct = index.pop("_percentiles")
+        rows["percentile"] = [pct.get((y, n)) if v is not None else None
+                              for y, n, v in zip(rows["year"], rows["indicator"], rows["value"])]
+    elif index is not None:
+        index.pop("_percentiles")
     notes = [n for n in (ca.note, cb.note) if n]
-    return Profile(ca, cb, years, rows, datasets, notes)
+    if index is None:
+        notes.append("no relationship index in the store: run `amity setup` to build it")
+    return Profile(ca, cb, years, rows, datasets, notes, index)
+
+
+def _stored_panel(store: Store, a: str, b: str, years: tuple[int, int]) -> pd.DataFrame | None:
+    """The pair's rows of the stored panel, if it is current with the stored datasets."""
+    if not store.has("panel") or not store.derived_is_current("amity_index", "panel"):
+        return None
+    p = store.ibis.table("panel")
+    return p.filter((p.a == a) & (p.b == b) & p.year.between(*years)).to_pandas()
+
+
+def _index_part(store: Store, a: str, b: str, years: tuple[int, int],
+                compare: Sequence[str] | None) -> dict[str, Any] | None:
+    """The pair's scorecards by year, the latest one, and the benchmark pairs'."""
+    if not store.has("index_scores"):
+        return None
+    idx = pair_index(store, a, b, years)
+    cards = [scorecard(r) for _, r in idx.iterrows()]
+    # the most recent year with the best coverage: a year with 3 dimensions of data is not
+    # compared with one with 5
+    best = max((c["coverage"] for c in cards), default=0)
+    latest = next((c for c in reversed(cards) if c["coverage"] == best), None)
+    pct = {}
+    for col in (c for c in idx.columns if c.startswith("p_")):
+        for y, v in zip(idx["year"], idx[col]):
+            if pd.notna(v):
+                pct[(int(y), col[2:])] = round(float(v), 2)
+    bench = []
+    if latest is not None:
+        for x, y in benchmark_pairs(store, a, b, year=latest["year"], compare=compare):
+            other = pair_index(store, x, y, (latest["year"], latest["year"]))
+            bench.append({"pair": f"{x}-{y}", "a": x, "b": y,
+                          "scorecard": scorecard(other.iloc[0]) if len(other) else None})
+    return {"method": "percentile among all pairs with data that year; see docs/indicators.md",
+            "latest": latest, "by_year": cards, "benchmarks": bench, "_percentiles": pct}
 
 

@@ -84,8 +84,10 @@ def _coverage(frames: Mapping[str, pd.DataFrame]) -> tuple[int | None, int | Non
             if col in frame and frame[col].notna().any():
                 lows.append(int(frame[col].min()))
                 highs.append(int(frame[col].max()))
-        if "year" not in frame and "date" in frame and frame["date"].notna().any():
-            dates = pd.to_datetime(frame["date"])
+        for col in ("date", "snapshot"):
+            if "year" in frame or col not in frame or not frame[col].notna().any():
+                continue
+            dates = pd.to_datetime(frame[col])
             lows.append(int(dates.min().year))
             highs.append(int(dates.max().year))
     return (min(lows), max(highs)) if lows else (None, None)
@@ -124,14 +126,66 @@ class Store:
         if not read_only:
             self._raw.execute(_DATASETS_DDL)
 
+    @classmethod
+    def on_spark(cls, folder: str | os.PathLike[str], session: Any = None) -> Store:
+        """A read-only store on PySpark over the canonical tables as Parquet files.
+
+        ``folder`` holds ``<table>.parquet`` files written by :meth:`to_parquet`
+        (``amity setup --parquet``). The indicator and index code runs unchanged on it
+        through Ibis; the DuckDB fast paths are skipped.
+        """
+        import ibis
+
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError as exc:
+            raise StoreError("AMITY_BACKEND=pyspark needs PySpark. Fix: pip install "
+                             "'amity[spark]'") from exc
+        folder = Path(folder)
+        files = sorted(folder.glob("*.parquet"))
+        if not files:
+            raise MissingDataError(f"no Parquet tables in {folder}. Fix: run `amity setup "
+                                   "--parquet` to write them from the store")
+        if session is None:  # local mode, bound to the loopback interface only
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            session = (SparkSession.builder.master("local[2]").appName("amity")
+                       .config("spark.driver.host", "127.0.0.1")
+                       .config("spark.driver.bindAddress", "127.0.0.1")
+                       .config("spark.ui.enabled", "false")
+                       .config("spark.sql.shuffle.partitions", "4")
+                       .config("spark.sql.session.timeZone", "UTC")
+                       .config("spark.sql.ansi.enabled", "false").getOrCreate())
+        self = cls.__new__(cls)
+        self.path, self.read_only = folder, True
+        self.ibis = ibis.pyspark.connect(session)
+        for file in files:
+            self.ibis.read_parquet(str(file), table_name=file.stem)
+        return self
+
+    def to_parquet(self, folder: str | os.PathLike[str]) -> list[Path]:
+        """Write every table (canonical, ``datasets``, derived) as ``<folder>/<table>.parquet``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in self.ibis.list_tables():
+            if name.startswith("_"):
+                continue
+            dest = folder / f"{name}.parquet"
+            tmp = folder / f".{name}.parquet.part"
+            self._raw.execute(f"COPY \"{name}\" TO '{tmp}' (FORMAT PARQUET)")
+            os.replace(tmp, dest)
+            written.append(dest)
+        return written
+
     @property
     def _raw(self) -> Any:
         """The DuckDB connection under Ibis (for transactions and fast paths)."""
         return self.ibis.con
 
     def close(self) -> None:
-        """Close the connection."""
-        self.ibis.disconnect()
+        """Close the connection (a Spark session is left running for its other users)."""
+        if self.ibis.name == "duckdb":
+            self.ibis.disconnect()
 
     def __enter__(self) -> Store:
         return self
@@ -144,6 +198,8 @@ class Store:
         """Whether table ``name`` exists and has rows."""
         if name not in self.ibis.list_tables():
             return False
+        if self.ibis.name != "duckdb":
+            return bool(self.ibis.table(name).limit(1).count().execute())
         return bool(self._raw.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0])
 
     def table(self, name: str, *, source: str | None = None,
@@ -175,10 +231,17 @@ class Store:
         """The ``datasets`` table: one row per ingested source and release."""
         if "datasets" not in self.ibis.list_tables():
             return pd.DataFrame(columns=["source", "release"])
+        if self.ibis.name != "duckdb":
+            return self.ibis.table("datasets").order_by(["source", "release"]).to_pandas()
         return self.execute("SELECT * FROM datasets ORDER BY source, release")
 
     def releases(self, source: str) -> list[str]:
         """Releases of ``source`` in the store, the default first."""
+        if self.ibis.name != "duckdb":
+            ds = self.datasets()
+            ds = ds[ds["source"] == source].sort_values(["is_default", "release"],
+                                                        ascending=[False, True])
+            return ds["release"].tolist()
         rows = self._raw.execute(
             "SELECT release FROM datasets WHERE source = ? ORDER BY is_default DESC, release",
             [source]).fetchall()
@@ -327,6 +390,10 @@ class Store:
         raw = self._raw
         key = [dataset.source, dataset.release]
         views = {}
+        # one file's rows are small: one thread does the work with less overhead (the
+        # caller parses other files in parallel); the setting is restored below
+        threads = raw.execute("SELECT current_setting('threads')").fetchone()[0]
+        raw.execute("SET threads TO 1")
         try:
             for name, frame in result.tables.items():
                 views[name] = self._check_appendable(name, frame, origin)
@@ -347,7 +414,12 @@ class Store:
                 first = spec.key[0]
                 lo, hi = raw.execute(f'SELECT min("{first}"), max("{first}") FROM "{view}"'
                                      ).fetchone()
-                if lo is not None:  # the range lets DuckDB skip row groups by zone map
+                # rows of other files with the same keys: none when no stored key falls in
+                # the new rows' range (zone maps make that check cheap), else delete them
+                clash = lo is not None and raw.execute(
+                    f'SELECT count(*) FROM "{name}" WHERE source = ? AND release = ? AND '
+                    f'"{first}" BETWEEN ? AND ?', [*key, lo, hi]).fetchone()[0]
+                if clash:
                     match = " AND ".join(f't."{k}" = v."{k}"' for k in spec.key)
                     deleted += raw.execute(
                         f'DELETE FROM "{name}" AS t USING "{view}" AS v WHERE t.source = ? '
@@ -385,6 +457,7 @@ class Store:
         finally:
             for view in views.values():
                 raw.unregister(view)
+            raw.execute(f"SET threads TO {int(threads)}")
         return IngestReport(dataset.source, dataset.release, "ingested", rows,
                             result.skipped, tuple(result.notes))
 
@@ -404,11 +477,15 @@ class Store:
         self._raw.register(view, frame)
         keys = ", ".join(f'"{k}"' for k in spec.key)
         nulls = " OR ".join(f'"{k}" IS NULL' for k in spec.key)
-        if self._raw.execute(f'SELECT count(*) FROM "{view}" WHERE {nulls}').fetchone()[0]:
+        n_null, n_dup = self._raw.execute(
+            f'SELECT count(*) FILTER (WHERE {nulls}), count(*) - count(DISTINCT ({keys})) '
+            f'FROM "{view}"').fetchone()
+        if n_null:
             self._raw.unregister(view)
             raise StoreError(f"{origin}: table {name!r} has empty key values in {spec.key}")
-        dup = self._raw.execute(f'SELECT {keys}, count(*) AS n FROM "{view}" GROUP BY ALL '
-                                "HAVING n > 1 LIMIT 1").fetchone()
+        dup = None if not n_dup else self._raw.execute(
+            f'SELECT {keys}, count(*) AS n FROM "{view}" GROUP BY ALL HAVING n > 1 LIMIT 1'
+        ).fetchone()
         if dup is not None:
             self._raw.unregister(view)
             raise StoreError(f"{origin}: table {name!r} has duplicate key "
@@ -456,9 +533,45 @@ class Store:
         return self.execute(f"SELECT * FROM ingested_files {clause} ORDER BY source, release, "
                             "file_key", params)
 
+    # -- derived tables (the panel and the index) -------------------------------------
+    def replace_table(self, name: str, expr: ir.Table) -> None:
+        """Create or replace ``name`` from an Ibis expression in one statement."""
+        self.ibis.create_table(name, expr, overwrite=True)
+
+    def record_derived(self, source: str, release: str,
+                       years: tuple[int, int], rows: Mapping[str, int],
+                       provenance: str) -> None:
+        """Record a derived table set in ``datasets`` with the releases it was built from."""
+        inputs = self._raw.execute(
+            "SELECT source, release, CAST(ingested_at AS VARCHAR) FROM datasets "
+            "WHERE source <> ? ORDER BY 1, 2", [source]).fetchall()
+        self._raw.execute("DELETE FROM datasets WHERE source = ? AND release = ?",
+                          [source, release])
+        self._raw.execute(
+            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [source, release, "amity dyad-year panel and relationship index", "amity",
+             "derived by amity from the datasets listed in its files column", "Apache-2.0", "",
+             json.dumps([list(r) for r in inputs]), json.dumps(dict(rows)), sum(rows.values()),
+             years[0], years[1], json.dumps([]), json.dumps([provenance]), 0, True,
+             datetime.now(timezone.utc).replace(tzinfo=None), ""])
+
+    def derived_is_current(self, source: str, release: str) -> bool:
+        """Whether the derived tables were built from the datasets stored now."""
+        if self.ibis.name != "duckdb":
+            return False
+        row = self._raw.execute("SELECT files FROM datasets WHERE source = ? AND release = ?",
+                                [source, release]).fetchone()
+        if row is None:
+            return False
+        inputs = self._raw.execute(
+            "SELECT source, release, CAST(ingested_at AS VARCHAR) FROM datasets "
+            "WHERE source <> ? ORDER BY 1, 2", [source]).fetchall()
+        return json.loads(row[0]) == [list(r) for r in inputs]
+
 
 def open_store(*, read_only: bool = False, home: str | os.PathLike[str] | None = None) -> Store:
-    """Open ``<home or AMITY_HOME>/amity.duckdb``.
+    """Open ``<home or AMITY_HOME>/amity.duckdb`` (or, read-only with
+    ``AMITY_BACKEND=pyspark``, its Parquet copy on PySpark: :meth:`Store.on_spark`).
 
     Examples
     --------
@@ -468,4 +581,10 @@ def open_store(*, read_only: bool = False, home: str | os.PathLike[str] | None =
     False
     """
     root = Path(home) if home is not None else amity_home()
+    backend = os.environ.get("AMITY_BACKEND", "duckdb")
+    if backend == "pyspark" and read_only:
+        return Store.on_spark(root / "parquet")
+    if backend not in ("duckdb", "pyspark"):
+        raise StoreError(f"AMITY_BACKEND={backend!r} is not supported. Fix: use duckdb "
+                         "(default) or pyspark")
     return Store(root / "amity.duckdb", read_only=read_only)

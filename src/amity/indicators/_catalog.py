@@ -21,7 +21,10 @@ class Indicator:
     """One indicator column.
 
     ``orientation``: ``higher`` means a higher value is a closer relationship, ``lower``
-    the opposite, ``none`` that it is descriptive (a balance, a list).
+    the opposite, ``none`` that it is descriptive (a balance, a list). ``in_index``:
+    whether the relationship index uses it (an oriented indicator can stay out when
+    another one carries the same information, e.g. the two trade directions beside the
+    total).
     """
 
     name: str
@@ -30,11 +33,16 @@ class Indicator:
     orientation: Orientation
     source: str
     definition: str
+    in_index: bool = True
+
+
+_NOT_IN_INDEX = {"trade_a_to_b_usd", "trade_b_to_a_usd"}
 
 
 def _i(name: str, dimension: str, unit: str, orientation: Orientation, source: str,
        definition: str) -> Indicator:
-    return Indicator(name, dimension, unit, orientation, source, definition)
+    return Indicator(name, dimension, unit, orientation, source, definition,
+                     in_index=orientation != "none" and name not in _NOT_IN_INDEX)
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
@@ -58,6 +66,12 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
        "trade_total_usd / (a's total exports + imports)"),
     _i("trade_share_b", "economic", "share (0-1)", "higher", "cow_trade",
        "trade_total_usd / (b's total exports + imports)"),
+    _i("trade_intensity_a_to_b", "economic", "index (1 = neutral)", "higher", "ots",
+       "(x_ab / X_a) / (M_b / M_w): share of a's exports going to b over b's share of world "
+       "imports (WITS)"),
+    _i("trade_complementarity_a_b", "economic", "index (0-100)", "higher", "ots",
+       "100 * (1 - sum_k |m_bk - x_ak| / 2), shares of product k in b's imports and a's "
+       "exports (WITS); complete product mixes only"),
     _i("shared_igos", "multilateral", "IGOs", "higher", "cow_igo",
        "IGOs in which both are full or associate members that year"),
     _i("shared_igos_list", "multilateral", "IGO abbreviations", "none", "cow_igo",
@@ -83,4 +97,15 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
        "international students from a enrolled in b (derived OECD table, about 2x head counts)"),
     _i("students_b_in_a", "people", "students (derived)", "higher", "students",
        "international students from b enrolled in a (derived OECD table, about 2x head counts)"),
+    _i("events_count", "media", "events", "none", "gdelt",
+       "coded events whose two actor countries are a and b, either order (distinct event "
+       "ids); 0 only in years the ingested event files cover"),
+    _i("events_goldstein_mean", "media", "Goldstein (-10 to 10)", "higher", "gdelt",
+       "mean Goldstein score of those events"),
+    _i("events_tone_mean", "media", "tone (-100 to 100)", "higher", "gdelt",
+       "mean GDELT AvgTone of those events (NA for ICEWS)"),
+    _i("events_coop_share", "media", "share (0-1)", "higher", "gdelt",
+       "share of those events with QuadClass 1-2 (verbal or material cooperation)"),
+    _i("events_conflict_share", "media", "share (0-1)", "lower", "gdelt",
+       "share of those events with QuadClass 3-4 (verbal or material conflict)"),
 )}

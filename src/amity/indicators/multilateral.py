@@ -40,7 +40,7 @@ def shared_igos_expr(membership: ir.Table, state_years: ir.Table, *,
         lambda t: t.a != t.b)
     metrics = {"n": pairs.igo.count()}
     if with_list:
-        metrics["igos"] = pairs.igo.group_concat(", ", order_by=pairs.igo)
+        metrics["igos"] = pairs.igo.collect()  # sorted and joined below (portable)
     counts = pairs.group_by(["a", "b", "year"]).aggregate(**metrics)
     sa = state_years.select(a="iso3", year="year")
     sb = state_years.select(b="iso3", year_b="year")
@@ -49,7 +49,7 @@ def shared_igos_expr(membership: ir.Table, state_years: ir.Table, *,
                             [grid.a == counts.a, grid.b == counts.b, grid.year == counts.year])
     cols = {"shared_igos": joined.n.fill_null(0)}
     if with_list:
-        cols["shared_igos_list"] = joined.igos.fill_null("")
+        cols["shared_igos_list"] = joined.igos.sort().join(", ").fill_null("")
     return joined.select("a", "b", "year", **cols)
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -41,7 +42,7 @@ def _kappa(n: np.ndarray, agree: np.ndarray, expected_num: np.ndarray) -> np.nda
         p_o = agree / n
         p_e = expected_num / (n * n)
         kappa = (p_o - p_e) / (1.0 - p_e)
-    return np.where(np.isclose(p_e, 1.0), np.nan, kappa)
+    return np.where(p_e >= 1.0 - 1e-12, np.nan, kappa)  # as in the Ibis expression
 
 
 def un_votes_expr(votes: ir.Table) -> ir.Table:
@@ -101,31 +102,41 @@ def un_votes_matrix(votes: pd.DataFrame) -> pd.DataFrame:
     1  RUS  PAK           0.5                2
     """
     cast = votes[votes["vote"].isin(_CAST)]
-    out = []
-    for year, group in cast.groupby("year", sort=True):
-        iso, ci = np.unique(group["iso3"].to_numpy(), return_inverse=True)
-        _, ri = np.unique(group["rcid"].to_numpy(), return_inverse=True)
-        shape = (len(iso), int(ri.max()) + 1)
-        vote = group["vote"].to_numpy()
-        mats = []
-        for c in _CAST:
-            m = np.zeros(shape, dtype=np.float64)
-            sel = vote == c
-            m[ci[sel], ri[sel]] = 1.0
-            mats.append(m)
-        p = mats[0] + mats[1] + mats[2]
-        n = p @ p.T
-        agree = sum(m @ m.T for m in mats)
-        expected = sum((m @ p.T) * (p @ m.T) for m in mats)
-        ia, ib = np.nonzero((n > 0) & ~np.eye(len(iso), dtype=bool))
-        nn = n[ia, ib]
-        out.append(pd.DataFrame({
-            "a": iso[ia], "b": iso[ib], "year": year,
-            "un_agreement": agree[ia, ib] / nn, "un_common_votes": nn.astype("int64"),
-            "un_kappa": _kappa(nn, agree[ia, ib], expected[ia, ib]),
-        }))
-    if not out:
+    if cast.empty:
         return pd.DataFrame(columns=_COLUMNS)
+    country, names = pd.factorize(cast["iso3"], sort=True)
+    call, _ = pd.factorize(cast["rcid"])
+    kind = pd.Categorical(cast["vote"], categories=_CAST).codes
+    years = cast["year"].to_numpy()
+    order = np.argsort(years, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, years[order][1:] != years[order][:-1], True])
+    out = []
+    # the products are small (~190 x a few hundred): BLAS threads only add overhead
+    with threadpool_limits(limits=1, user_api="blas"):
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            idx = order[lo:hi]
+            ci, cset = pd.factorize(country[idx], sort=True)
+            ri, _ = pd.factorize(call[idx])
+            n_c = len(cset)
+            mats = [np.zeros((n_c, int(ri.max()) + 1), dtype=np.float64) for _ in _CAST]
+            for k, m in enumerate(mats):
+                sel = kind[idx] == k
+                m[ci[sel], ri[sel]] = 1.0
+            p = mats[0] + mats[1] + mats[2]
+            n = p @ p.T
+            agree = sum(m @ m.T for m in mats)
+            expected = np.zeros_like(n)
+            for m in mats:
+                mp = m @ p.T  # a's count of this vote over the votes common with b
+                expected += mp * mp.T
+            ia, ib = np.nonzero((n > 0) & ~np.eye(n_c, dtype=bool))
+            nn = n[ia, ib]
+            iso = names[cset]
+            out.append(pd.DataFrame({
+                "a": iso[ia], "b": iso[ib], "year": years[idx[0]],
+                "un_agreement": agree[ia, ib] / nn, "un_common_votes": nn.astype("int64"),
+                "un_kappa": _kappa(nn, agree[ia, ib], expected[ia, ib]),
+            }))
     return pd.concat(out, ignore_index=True)[_COLUMNS]
 
 

@@ -7,13 +7,35 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+
 from amity._exceptions import InputError
-from amity.sources import amity_countries, cow, cow_trade, unvotes
+from amity.sources import (
+    amity_countries,
+    atop,
+    baci,
+    comtrade,
+    cow,
+    cow_trade,
+    dots,
+    migration,
+    openflights,
+    ots,
+    sipri,
+    students,
+    timeline,
+    unvotes,
+    wdi,
+    wits,
+    wto,
+)
 from amity.sources._base import Dataset
 
-__all__ = ["Dataset", "all_datasets", "get_dataset", "source_names"]
+__all__ = ["Dataset", "all_datasets", "get_dataset", "source_names", "user_dataset"]
 
-_MODULES = (amity_countries, cow, unvotes, cow_trade)
+_MODULES = (amity_countries, cow, unvotes, cow_trade, dots, comtrade, ots, wits, baci, wto,
+            atop, sipri, openflights, migration, students, wdi, timeline)
 
 
 def all_datasets() -> tuple[Dataset, ...]:
@@ -44,3 +66,14 @@ def get_dataset(source: str, release: str | None = None) -> Dataset:
             return d
     raise InputError(f"source {source!r} has no release {release!r}; known: "
                      f"{', '.join(d.release for d in matches)}")
+
+
+def user_dataset(source: str, files: Sequence[str | os.PathLike[str]]) -> Dataset | None:
+    """A release for the user's own files of ``source``, whatever their names, or None.
+
+    Only sources whose format users write themselves (the engagements timeline) have one.
+    """
+    for module in _MODULES:
+        if any(d.source == source for d in module.DATASETS) and hasattr(module, "user_dataset"):
+            return module.user_dataset(files)
+    return None

@@ -14,6 +14,7 @@ and skips malformed rows with ``on_bad_lines="skip"``).
 
 from __future__ import annotations
 
+import csv
 import gzip
 import itertools
 import re
@@ -78,6 +79,9 @@ class Dataset:
         Whether this is the release indicators use unless told otherwise.
     caveats
         Known limitations, shown with every value that comes from it.
+    package_files
+        For amity's own tables (no ``files``): a glob under ``amity/data`` whose files'
+        hashes decide whether the stored release is current.
     """
 
     source: str
@@ -92,6 +96,7 @@ class Dataset:
     tables: tuple[str, ...]
     default: bool = True
     caveats: tuple[str, ...] = ()
+    package_files: str = ""
 
     @property
     def key(self) -> str:
@@ -113,7 +118,7 @@ def read_header(path: Path, sep: str = ",") -> list[str]:
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise SourceFormatError(path, f"cannot read the file ({exc})", line=1) from exc
     first = re.split(r"\r\n|\r|\n", first, maxsplit=1)[0]
-    return [name.strip().strip('"') for name in first.split(sep)]
+    return [name.strip() for name in next(csv.reader([first], delimiter=sep))]
 
 
 def _duck_error_text(exc: Exception) -> str:

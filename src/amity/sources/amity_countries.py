@@ -23,5 +23,6 @@ DATASETS = (
         publisher="amity", homepage="",
         citation="amity country crosswalk (ISO 3166, COW, Gleditsch-Ward, FIPS 10-4, CAMEO)",
         licence="Apache-2.0", files=(), parse=_parse, tables=("countries",),
+        package_files="*.csv",
     ),
 )

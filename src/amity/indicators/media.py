@@ -1,0 +1,179 @@
+"""Media/events dimension: coded events between two countries (GDELT, ICEWS).
+
+For a pair (a, b) and year, over the events of one source and release whose two actor
+countries are a and b, in either order (the events table holds one row per event id, so
+a count of rows is a count of distinct events):
+
+* ``events_count`` — the number of such events;
+* ``events_goldstein_mean`` — their mean Goldstein score (−10 conflict … +10 cooperation);
+* ``events_tone_mean`` — their mean AvgTone (GDELT only; NA for ICEWS);
+* ``events_coop_share`` — the share with QuadClass 1–2 (verbal or material cooperation);
+* ``events_conflict_share`` — the share with QuadClass 3–4 (verbal or material conflict);
+  both shares among the events with a QuadClass.
+
+The values are symmetric: (a, b) and (b, a) get the same row. Events whose actor is not a
+state (a CAMEO region such as ``EUR``, or no country) or is the same country on both sides
+are not dyadic and are left out. The year is the event's own year.
+
+Coverage. Event files cover periods of publication (a 15-minute GDELT 2.0 file, a GDELT
+1.0 day, an ICEWS year), so "no event" means 0 only in a year the ingested files cover:
+
+* a year is *covered* when at least one ingested file of the release was published in it
+  (the file names give the periods: ``ingested_files`` for fetched releases, the
+  ``datasets`` row's files for the others);
+* in a covered year, a pair without events has ``events_count`` 0 (and NA means, shares)
+  — returned for the pairs among ``countries`` and for every pair that has events in
+  some covered year; outside the covered years every value is NA (no row), even if a
+  file re-reported a few older events dated then;
+* ``attrs["covered_years"]`` lists the covered years. A covered year may be covered by a
+  single file: a count is a count *in the ingested files*, not in the year's news.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from amity.indicators.political import _release
+from amity.sources.gdelt import file_period
+
+if TYPE_CHECKING:
+    from amity.store import Store
+
+__all__ = ["INDICATORS", "covered_periods", "events_dyadic"]
+
+#: The indicator columns :func:`events_dyadic` returns.
+INDICATORS = ("events_count", "events_goldstein_mean", "events_tone_mean",
+              "events_coop_share", "events_conflict_share")
+
+
+def covered_periods(store: Store, source: str, release: str, period: str = "year"
+                    ) -> list[tuple[int, ...]]:
+    """``(year,)`` (or ``(year, month)``) periods in which an ingested file was published.
+
+    Parameters
+    ----------
+    store
+        An open store.
+    source, release
+        The events release.
+    period
+        ``"year"`` or ``"month"``.
+    """
+    names = list(store.ingested_files(source, release)["file_key"])
+    row = store.execute("SELECT files FROM datasets WHERE source = ? AND release = ?",
+                        [source, release])
+    if len(row) and row["files"].iloc[0]:
+        names += list(json.loads(row["files"].iloc[0]))
+    covered: set[tuple[int, ...]] = set()
+    for name in names:
+        span = file_period(name)
+        if span is None:
+            continue
+        start, end = span
+        last = end - timedelta(microseconds=1)
+        year, month = start.year, start.month
+        while (year, month) <= (last.year, last.month):
+            covered.add((year,) if period == "year" else (year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return sorted(covered)
+
+
+def _aggregate(store: Store, source: str, release: str, countries: Sequence[str] | None,
+               years: tuple[int, int] | None, period: str) -> pd.DataFrame:
+    import ibis
+
+    ev = store.table("events", source=source, release=release)
+    ev = ev.filter(ev.actor1_iso3.notnull() & ev.actor2_iso3.notnull()
+                   & (ev.actor1_iso3 != ev.actor2_iso3))
+    if years is not None:
+        ev = ev.filter(ev.year.between(*years))
+    if countries is not None:
+        keep = list(countries)
+        ev = ev.filter(ev.actor1_iso3.isin(keep) & ev.actor2_iso3.isin(keep))
+    keys = ["a", "b", "year"] + (["month"] if period == "month" else [])
+    ev = ev.mutate(a=ibis.least(ev.actor1_iso3, ev.actor2_iso3),
+                   b=ibis.greatest(ev.actor1_iso3, ev.actor2_iso3),
+                   **({"month": ev.date.month().cast("int64")} if period == "month" else {}))
+    quad = ev.quad_class
+    agg = ev.group_by(keys).aggregate(
+        events_count=ev.count(),
+        events_goldstein_mean=ev.goldstein.mean(),
+        events_tone_mean=ev.avg_tone.mean(),
+        coop=quad.isin([1, 2]).cast("int64").sum(),
+        conflict=quad.isin([3, 4]).cast("int64").sum(),
+        quad_n=quad.notnull().cast("int64").sum(),
+    )
+    n = agg.quad_n.nullif(0).cast("float64")
+    out = agg.select(*keys, "events_count", "events_goldstein_mean", "events_tone_mean",
+                     events_coop_share=agg.coop.cast("float64") / n,
+                     events_conflict_share=agg.conflict.cast("float64") / n)
+    frame = out.to_pandas()
+    swapped = frame.rename(columns={"a": "b", "b": "a"})
+    return pd.concat([frame, swapped], ignore_index=True)
+
+
+def events_dyadic(
+    store: Store,
+    *,
+    source: str = "gdelt",
+    release: str | None = None,
+    countries: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+    period: str = "year",
+) -> pd.DataFrame:
+    """Event indicators for all directed pairs (or among ``countries``) and years.
+
+    Parameters
+    ----------
+    store
+        An open store with events ingested.
+    source
+        ``"gdelt"`` or ``"icews"``.
+    release
+        The release (default: the source's default release in the store).
+    countries
+        ISO3 codes; both members of a pair must be among them. Pairs among them without
+        events get ``events_count`` 0 in the covered years.
+    years
+        Inclusive (first, last) year.
+    period
+        ``"year"`` (the indicator) or ``"month"`` (adds a ``month`` column: dyad-months).
+
+    Returns
+    -------
+    DataFrame
+        ``a, b, year[, month], events_count, events_goldstein_mean, events_tone_mean,
+        events_coop_share, events_conflict_share``; ``attrs`` give ``source``, ``release``
+        and ``covered_years``.
+    """
+    if period not in ("year", "month"):
+        from amity._exceptions import InputError
+
+        raise InputError(f"period {period!r}: use 'year' or 'month'")
+    release = _release(store, source, release)
+    keys = ["a", "b", "year"] + (["month"] if period == "month" else [])
+    covered = covered_periods(store, source, release, period)
+    if years is not None:
+        covered = [c for c in covered if years[0] <= c[0] <= years[1]]
+    frame = _aggregate(store, source, release, countries, years, period)
+    grid_keys = pd.DataFrame(covered, columns=keys[2:])
+    frame["events_count"] = frame["events_count"].astype("int64")
+    frame = frame.merge(grid_keys, on=keys[2:], how="inner")  # covered periods only
+    pairs = frame[["a", "b"]].drop_duplicates()
+    if countries is not None:
+        wanted = sorted(set(countries))
+        pairs = pd.concat([pairs, pd.DataFrame([(x, y) for x in wanted for y in wanted
+                                                if x != y], columns=["a", "b"])])
+        pairs = pairs.drop_duplicates()
+    grid = pairs.merge(grid_keys, how="cross")
+    frame = grid.merge(frame, on=keys, how="left")
+    frame["events_count"] = frame["events_count"].fillna(0).astype("int64")
+    frame = frame[keys + list(INDICATORS)].sort_values(keys, ignore_index=True)
+    frame.attrs.update(source=source, release=release,
+                       covered_years=sorted({c[0] for c in covered}))
+    return frame

@@ -1,0 +1,139 @@
+"""Economic dimension: trade intensity and trade complementarity (WITS definitions).
+
+For a directed pair (a, b) and year, from one product-level source (default: the first of
+``ots``, ``comtrade``, ``baci`` in the store), over the years its product data cover:
+
+* ``trade_intensity_a_to_b`` = (x_ab / X_a) / (M_b / M_w): the share of a's exports that
+  goes to b, over b's share of world imports (> 1: a exports more to b than b's size in
+  world trade predicts). x_ab from the source's ``trade_dyadic``, X_a and M_b from its
+  ``trade_national``, M_w the sum of every country's imports that year. A pair with no
+  ``trade_dyadic`` row is NA; a source without national imports (UN Comtrade, IMF DOTS) or
+  without those tables (the BACI sample) gives NA.
+* ``trade_complementarity_a_b`` = 100·(1 − Σ_k |m_bk − x_ak| / 2), with m_bk the share of
+  product k in b's imports and x_ak its share in a's exports, at the source's own product
+  level (OTS communities, HS chapters, HS6). Since both shares sum to 1,
+  Σ_k |m_bk − x_ak| = 2 − 2·Σ_k min(m_bk, x_ak), so the index is 100·Σ_k min(m_bk, x_ak)
+  and only products both have enter the join. It is computed only where both product
+  mixes are complete: a's exports and b's imports of every product to and from all
+  partners (a publisher's world total, or a reporter whose flows cover all partners); 0
+  where both are complete and share no product, NA otherwise. With OTS that is every
+  country in 2018 and the 29 reporters with country files in other years.
+
+References: WITS, "Trade Indicators" (trade intensity index; trade complementarity
+index, after Michaely 1996).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from amity.indicators.political import _release
+
+if TYPE_CHECKING:
+    from amity.store import Store
+
+__all__ = ["trade_indices_dyadic"]
+
+_NULL = ibis.null().cast("float64")
+
+
+def _complementarity(exports: ir.Table, imports: ir.Table) -> ir.Table:
+    """year, a, b, c = 100·Σ_k min(x_ak, m_bk) for complete export/import mixes."""
+    sides = []
+    for t, value, who in ((exports, "x", "a"), (imports, "m", "b")):
+        ok = t.group_by(["year", "c"]).aggregate(ok=t.country_complete.all(),
+                                                 total=t[value].sum())
+        ok = ok.filter(ok.ok & (ok.total > 0))
+        j = t.join(ok, ["year", "c"])
+        shares = j.select(year=j.year, k=j.k, **{who: j.c},
+                          share=j[value] / j.total).filter(lambda s: s.share > 0)
+        sides.append((ok.select("year", **{who: "c"}), shares))
+    (ea, xs), (ib, ms) = sides
+    common = xs.join(ms.rename(mshare="share"), ["year", "k"])
+    common = common.filter(common.a != common.b)
+    summed = common.group_by(["year", "a", "b"]).aggregate(
+        s=ibis.least(common.share, common.mshare).sum())
+    grid = ea.join(ib, "year")
+    grid = grid.filter(grid.a != grid.b)
+    j = grid.left_join(summed, ["year", "a", "b"])
+    return j.select(year=j.year, a=j.a, b=j.b, c=100.0 * j.s.fill_null(0.0))
+
+
+def _intensity(store: Store, source: str, release: str) -> ir.Table | None:
+    """year, a, b, i = (x_ab / X_a) / (M_b / M_w) from trade_dyadic and trade_national."""
+    if not (store.has("trade_dyadic") and store.has("trade_national")):
+        return None
+    dy = store.table("trade_dyadic", source=source, release=release)
+    nat = store.table("trade_national", source=source, release=release)
+    world = nat.group_by("year").aggregate(mw=nat.imports_usd.sum())
+    xa = nat.select("year", a="iso3", xa="exports_usd")
+    mb = nat.select("year", b="iso3", mb="imports_usd")
+    j = (dy.select("year", a="exporter", b="importer", v="value_usd")
+         .join(xa, ["year", "a"]).join(mb, ["year", "b"]).join(world, "year"))
+    return j.select("year", "a", "b", i=(j.v / j.xa.nullif(0.0))
+                    / (j.mb / j.mw.nullif(0.0)).nullif(0.0))
+
+
+def trade_indices_dyadic(
+    store: Store,
+    *,
+    source: str | None = None,
+    release: str | None = None,
+    countries: Sequence[str] | None = None,
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Trade intensity and complementarity for all directed pairs and years.
+
+    Returns
+    -------
+    DataFrame
+        ``a, b, year, trade_intensity_a_to_b, trade_complementarity_a_b`` (a row where
+        either is known); ``attrs`` name the source, release and product level.
+    """
+    from amity.opportunities import _product_sources
+    from amity.opportunities._space import plan
+    from amity.opportunities._tables import frames
+
+    source = source or _product_sources(store)[0][0]
+    release = _release(store, source, release)
+    p = plan(store, source, release)
+    fr = frames(store, p, years)
+    exports, imports = fr.exports, fr.imports
+    if countries is not None:
+        keep = list(countries)
+        exports, imports = exports.filter(exports.c.isin(keep)), imports.filter(imports.c.isin(keep))
+    # each side feeds two joins: computing it once is ~3x faster on DuckDB
+    exports, imports = exports.cache(), imports.cache()
+    try:
+        frame = _combine(store, source, release, fr.flows, exports, imports, countries, years)
+    finally:
+        exports.release()
+        imports.release()
+    frame.attrs.update(source=source, release=release, level=p.level)
+    return frame
+
+
+def _combine(store: Store, source: str, release: str, flows: ir.Table, exports: ir.Table,
+             imports: ir.Table, countries: Sequence[str] | None,
+             years: tuple[int, int] | None) -> pd.DataFrame:
+    comp = _complementarity(exports, imports)
+    parts = [comp.select("year", "a", "b", i=_NULL, c="c")]
+    inten = _intensity(store, source, release)
+    if inten is not None:
+        covered = flows.select("year").distinct()
+        inten = inten.filter(inten.year.isin(covered.year) & inten.i.notnull())
+        if years is not None:
+            inten = inten.filter(inten.year.between(*years))
+        if countries is not None:
+            keep = list(countries)
+            inten = inten.filter(inten.a.isin(keep) & inten.b.isin(keep))
+        parts.append(inten.select("year", "a", "b", i="i", c=_NULL))
+    both = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+    out = both.group_by(["a", "b", "year"]).aggregate(
+        trade_intensity_a_to_b=both.i.max(), trade_complementarity_a_b=both.c.max())
+    return out.to_pandas().sort_values(["a", "b", "year"], ignore_index=True)

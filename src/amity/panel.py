@@ -1,0 +1,107 @@
+"""The dyad-year panel and the materialised index, for all pairs and years.
+
+:func:`build` computes every indicator family from its default source for all directed
+pairs (the whole-table functions of :mod:`amity.indicators`), joins them on
+``a, b, year`` into the wide ``panel`` table, and scores it (:mod:`amity.index`) into
+``index_scores``, with trends and breaks of the composite and each dimension. Both are
+stored, so that a profile, a rank or a brief reads one pair's rows instead of
+recomputing the world. ``amity setup`` rebuilds them after any ingest; the ``datasets``
+row ``amity_index/panel`` records which releases they were built from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import ibis
+
+from amity._exceptions import MissingDataError
+from amity.index import dynamics, dynamics_frame, index_indicators, score, score_frame
+from amity.indicators import Family, default_slices
+from amity.indicators._catalog import DIMENSIONS, INDICATORS
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+    from amity.store import Store
+
+__all__ = ["FIRST_YEAR", "build", "panel_columns"]
+
+#: The panel and index start with the UN era.
+FIRST_YEAR = 1946
+_KEYS = ["a", "b", "year"]
+
+
+def panel_columns(family: Family) -> list[str]:
+    """The family's indicators that go into the panel (numbers and flags, not lists)."""
+    return [n for n in family.indicators if INDICATORS[n].unit != "IGO abbreviations"]
+
+
+def _panel_expr(store: Store, years: tuple[int, int],
+                on_step: Callable[[str], None] | None) -> tuple[ir.Table, dict[str, list[str]]]:
+    groups: dict[tuple[str, ...], list[ir.Table]] = {}
+    provenance: dict[str, list[str]] = {}
+    for i, sl in enumerate(default_slices(store, years)):
+        cols = panel_columns(sl.family)
+        if on_step:
+            on_step(f"computing {', '.join(cols)} ({sl.family.source} {sl.release}, "
+                    f"{sl.years[0]}-{sl.years[1]})")
+        frame = sl.family.compute(store, sl.release, None, sl.years)[_KEYS + cols]
+        for col in cols:
+            if str(frame[col].dtype) in ("boolean", "bool"):
+                frame[col] = frame[col].astype("float64")  # 0/1 with NA
+        name = f"_panel_part_{i}"
+        store.ibis.create_table(name, frame, temp=True, overwrite=True)
+        groups.setdefault(tuple(cols), []).append(store.ibis.table(name))
+        for col in cols:
+            provenance.setdefault(col, []).append(
+                f"{sl.family.source}/{sl.release} {sl.years[0]}-{sl.years[1]}")
+    if not groups:
+        raise MissingDataError("no indicator source is ingested. Fix: run `amity setup`")
+    parts = [ibis.union(*tables) if len(tables) > 1 else tables[0] for tables in groups.values()]
+    panel = ibis.union(*[p.select(*_KEYS) for p in parts], distinct=True)
+    for part in parts:
+        renamed = part.rename(**{f"_k_{k}": k for k in _KEYS})
+        panel = panel.left_join(renamed, [panel[k] == renamed[f"_k_{k}"] for k in _KEYS])
+        panel = panel.drop(*[f"_k_{k}" for k in _KEYS])
+    return panel, provenance
+
+
+def _series(columns: list[str]) -> list[str]:
+    return ["composite"] + [f"score_{d}" for d in DIMENSIONS if f"score_{d}" in columns]
+
+
+def build(store: Store, *, years: tuple[int, int] | None = None, method: str = "auto",
+          on_step: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Compute and store ``panel`` and ``index_scores``; returns their row counts.
+
+    ``method``: ``"ibis"`` (portable: runs on any backend), ``"numpy"`` (the fast path
+    for the embedded engine) or ``"auto"`` (numpy on DuckDB).
+    """
+    ds = store.datasets()
+    last = int(ds["coverage_end"].max()) if len(ds) and ds["coverage_end"].notna().any() else 2024
+    years = years or (FIRST_YEAR, last)
+    panel, provenance = _panel_expr(store, years, on_step)
+    if on_step:
+        on_step("writing the panel")
+    store.replace_table("panel", panel.order_by(_KEYS))
+    stored = store.ibis.table("panel")
+    if on_step:
+        on_step("scoring every pair and year against all pairs")
+    names = index_indicators(stored.columns)
+    if method == "auto":
+        method = "numpy" if store.ibis.name == "duckdb" else "ibis"
+    if method == "numpy":  # the fast path: the same numbers (tested), arrays in memory
+        frame = score_frame(stored.to_pandas(), names)
+        frame = dynamics_frame(frame, _series(list(frame.columns)))
+        store.ibis.create_table("index_scores", frame, overwrite=True)
+    else:
+        scored = score(stored, names)
+        store.replace_table("index_scores", dynamics(scored, _series(scored.columns)))
+    counts = {name: int(store.ibis.table(name).count().execute())
+              for name in ("panel", "index_scores")}
+    store.record_derived("amity_index", "panel", years, counts,
+                         json.dumps(provenance, sort_keys=True))
+    return counts

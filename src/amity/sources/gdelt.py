@@ -1,0 +1,497 @@
+"""GDELT event data: the 1.0 daily event files and the 2.0 15-minute event exports.
+
+Formats (GDELT Event Codebooks 1.0 and 2.0). Every file is tab-separated, without a
+header row or quoting, UTF-8, one event per line, empty strings for missing values:
+
+``YYYYMMDDHHMMSS.export.CSV.zip`` — GDELT 2.0, one file every 15 minutes, 61 columns
+    (ActionGeo_CountryCode is column 53, DATEADDED 59, SOURCEURL 60).
+``YYYYMMDD.export.CSV.zip`` — GDELT 1.0 daily files since 2013-04-01, 58 columns
+    (no ADM2 geography; ActionGeo_CountryCode is column 51, SOURCEURL 57).
+``YYYYMM.zip`` / ``YYYY.zip`` — GDELT 1.0 historical files (1979–2013-03), 57 columns
+    (no SOURCEURL).
+
+The layout of a file is told by the number of fields of its first line, and every line
+must have that many. GDELT publishes zip files holding one member; the data mirror holds
+the 2.0 files gzipped; plain, ``.gz`` and ``.zip`` files are all read.
+
+Traps, and what amity does about them:
+
+* Actor1/Actor2CountryCode are CAMEO codes: ISO3 for states plus non-state codes
+  (``EUR`` Europe, ``AFR`` Africa, ``SAS`` South Asia, ``WST`` the West, ...). Those never
+  become a state: the actor's ISO3 is NA and the event is kept.
+* ActionGeo_CountryCode is FIPS 10-4, not ISO (``RS`` is Russia, ``CH`` China); it is
+  mapped with :func:`amity.countries.iso3_from`. ``OC``/``OS`` (oceans) stay NA.
+* EventCode, EventBaseCode and EventRootCode carry leading zeros ("036", "0231"): they are
+  read as strings, never numbers.
+* SQLDATE is the date of the event, not of the report: a 15-minute 2.0 file re-reports
+  events up to a year old (the 1.0 file of 2013-04-01 has events back to 2003). ``date``
+  and ``year`` are the event's.
+* The same GLOBALEVENTID is one event: within a file the first row is kept, and across
+  files the store keeps one row per id.
+
+Reading is DuckDB's strict CSV reader (every column typed, malformed rows reported as
+``file:line`` or counted with ``on_bad_lines="skip"``, as in :func:`~amity.sources._base.
+read_csv`) with the projection and type conversions in the same query, returning Arrow
+columns (no Python object per value). A zip member's deflate stream is re-wrapped as a
+gzip file in a temporary folder (a copy of the compressed bytes, no decompression), so a
+zip file is read exactly like a gzip file. Memory is bounded by one file.
+
+The ``gdelt/v1-sample`` and ``gdelt/v2-sample`` releases are the files of the data mirror;
+``amity fetch gdelt`` (:func:`fetch_gdelt`) downloads any date range from GDELT into the
+``gdelt/v1`` and ``gdelt/v2`` releases file by file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+import struct
+import tempfile
+import threading
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from amity import countries
+from amity._exceptions import SourceFormatError
+from amity.fetch import RemoteFile
+from amity.sources._base import Dataset, OnBadLines, ParseResult, _duck_error_text
+
+if TYPE_CHECKING:
+    from amity.sources._gdelt_download import FetchReport
+    from amity.store import Store
+
+__all__ = ["DATASETS", "EVENT_COLUMNS", "LAYOUTS", "EventsFile", "fetch_gdelt", "file_period",
+           "file_timestamp", "read_events"]
+
+_ACTOR = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
+          "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
+_GEO_V1 = ("Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID")
+_GEO_V2 = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+_INTEGER = {"GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "IsRootEvent", "QuadClass",
+            "NumMentions", "NumSources", "NumArticles", "DATEADDED"}
+_FLOAT = {"FractionDate", "GoldsteinScale", "AvgTone"}
+
+
+def _layout(geo: tuple[str, ...], tail: tuple[str, ...]) -> dict[str, str]:
+    names = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
+    names += [f"Actor1{f}" for f in _ACTOR] + [f"Actor2{f}" for f in _ACTOR]
+    names += ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass",
+              "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone"]
+    names += [f"{who}_{f}" for who in ("Actor1Geo", "Actor2Geo", "ActionGeo") for f in geo]
+    names += tail
+
+    def kind(n: str) -> str:
+        if n in _INTEGER or n.endswith("_Type"):
+            return "BIGINT"
+        return "DOUBLE" if n in _FLOAT or n.endswith(("_Lat", "_Long")) else "VARCHAR"
+
+    return {n: kind(n) for n in names}
+
+
+#: Column name → DuckDB type of each published layout, by number of columns.
+LAYOUTS: dict[int, dict[str, str]] = {
+    61: _layout(_GEO_V2, ("DATEADDED", "SOURCEURL")),
+    58: _layout(_GEO_V1, ("DATEADDED", "SOURCEURL")),
+    57: _layout(_GEO_V1, ("DATEADDED",)),
+}
+_LAYOUT_NAMES = {61: "GDELT 2.0 export", 58: "GDELT 1.0 daily", 57: "GDELT 1.0 historical"}
+EVENT_COLUMNS = ("event_id", "date", "year", "actor1_iso3", "actor2_iso3", "event_code",
+                 "event_root", "quad_class", "goldstein", "num_mentions", "num_sources",
+                 "num_articles", "avg_tone", "action_geo_iso3", "url", "file")
+_STAMP = re.compile(r"(?<!\d)(\d{14}|\d{8}|\d{6}|\d{4})(?=\.)")
+_queries = iter(range(1 << 62))
+_local = threading.local()
+_code_cache: dict[tuple[str, str], str | None] = {}
+
+
+@dataclass
+class EventsFile:
+    """One file read by :func:`read_events`: its events, skipped rows and notes."""
+
+    table: pa.Table
+    columns: int
+    skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def file_timestamp(name: str) -> datetime | None:
+    """When a GDELT file was published, from its name (None if the name has no stamp).
+
+    Examples
+    --------
+    >>> file_timestamp("20191024143000.export.CSV.zip")
+    datetime.datetime(2019, 10, 24, 14, 30)
+    >>> file_timestamp("20130401.export.CSV.zip"), file_timestamp("197901.zip")
+    (datetime.datetime(2013, 4, 1, 0, 0), datetime.datetime(1979, 1, 1, 0, 0))
+    >>> file_timestamp("masterfilelist.txt") is None
+    True
+    """
+    match = _STAMP.search(Path(name).name)
+    if not match:
+        return None
+    digits = match.group(1)
+    fmt = {14: "%Y%m%d%H%M%S", 8: "%Y%m%d", 6: "%Y%m", 4: "%Y"}[len(digits)]
+    try:
+        return datetime.strptime(digits, fmt)
+    except ValueError:
+        return None
+
+
+def file_period(name: str) -> tuple[datetime, datetime] | None:
+    """The span [start, end) a publisher file covers, from the stamp in its name.
+
+    14 digits: a GDELT 2.0 15-minute file; 8: a day; 6: a month; 4: a year (GDELT 1.0
+    historical files, ICEWS ``events.YYYY.*`` files).
+
+    Examples
+    --------
+    >>> file_period("197901.zip")
+    (datetime.datetime(1979, 1, 1, 0, 0), datetime.datetime(1979, 2, 1, 0, 0))
+    >>> file_period("events.2018.sample.tab.gz")[1]
+    datetime.datetime(2019, 1, 1, 0, 0)
+    """
+    start = file_timestamp(name)
+    if start is None:
+        return None
+    digits = len(_STAMP.search(Path(name).name).group(1))  # type: ignore[union-attr]
+    if digits == 14:
+        return start, start + timedelta(minutes=15)
+    if digits == 8:
+        return start, start + timedelta(days=1)
+    if digits == 6:
+        month = start.month % 12 + 1
+        return start, start.replace(year=start.year + (month == 1), month=month)
+    return start, start.replace(year=start.year + 1)
+
+
+# -- getting a DuckDB-readable file out of a zip ------------------------------------------
+def _zip_member(path: Path, zf: zipfile.ZipFile) -> zipfile.ZipInfo:
+    members = [i for i in zf.infolist() if not i.is_dir()]
+    if len(members) != 1:
+        csvs = [i for i in members if i.filename.lower().endswith(".csv")]
+        if len(csvs) != 1:
+            raise SourceFormatError(path, f"expected one CSV file in the zip, found "
+                                    f"{[i.filename for i in members]}")
+        return csvs[0]
+    return members[0]
+
+
+def _unzip_for_duckdb(path: Path, tmp: Path) -> Path:
+    """The zip's member as a file DuckDB reads: its deflate stream re-wrapped as gzip."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = _zip_member(path, zf)
+            if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+                out = tmp / "member.csv"  # rare methods: decompress with zipfile
+                with zf.open(info) as src, open(out, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                return out
+        with open(path, "rb") as fin:
+            fin.seek(info.header_offset)
+            local = fin.read(30)
+            if len(local) < 30 or local[:4] != b"PK\x03\x04":
+                raise zipfile.BadZipFile("bad local file header")
+            name_len, extra_len = struct.unpack("<HH", local[26:30])
+            fin.seek(info.header_offset + 30 + name_len + extra_len)
+            stored = info.compress_type == zipfile.ZIP_STORED
+            out = tmp / ("member.csv" if stored else "member.csv.gz")
+            with open(out, "wb") as dst:
+                if not stored:  # gzip header: deflate, no name, no mtime, OS unknown
+                    dst.write(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff")
+                left = info.compress_size
+                while left > 0:
+                    chunk = fin.read(min(left, 1 << 22))
+                    if not chunk:
+                        raise zipfile.BadZipFile("the compressed data is cut short")
+                    dst.write(chunk)
+                    left -= len(chunk)
+                if not stored:
+                    dst.write(struct.pack("<II", info.CRC, info.file_size & 0xFFFFFFFF))
+        return out
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise SourceFormatError(path, f"not a readable zip file ({exc}); the download may be "
+                                "truncated or corrupt",
+                                fix="delete it and download it again") from exc
+
+
+@contextmanager
+def _readable(path: Path) -> Iterator[Path]:
+    """``path`` itself, or for a zip a temporary gzip twin (deleted afterwards)."""
+    if path.suffix.lower() != ".zip":
+        yield path
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="amity-gdelt-"))
+    try:
+        yield _unzip_for_duckdb(path, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _first_line(path: Path, origin: Path) -> str | None:
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+                line = fh.readline()
+        else:
+            with open(path, encoding="utf-8", newline="") as fh:
+                line = fh.readline()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise SourceFormatError(origin, f"cannot read the file ({exc}); it may be truncated",
+                                line=1, fix="delete it and download it again") from exc
+    return line.rstrip("\r\n") if line else None
+
+
+# -- reading ---------------------------------------------------------------------------
+def _connection() -> duckdb.DuckDBPyConnection:
+    con = getattr(_local, "con", None)
+    if con is None:  # one in-memory connection per thread (connecting costs ~30 ms)
+        con = _local.con = duckdb.connect()
+        con.execute("SET threads TO 1")  # parallelism comes from files in threads
+    return con
+
+
+def _select(spec: Mapping[str, str]) -> str:
+    url = '"SOURCEURL"' if "SOURCEURL" in spec else "NULL::VARCHAR"
+    return (
+        'SELECT "GLOBALEVENTID" AS event_id, '
+        'try(make_date("SQLDATE" // 10000, "SQLDATE" // 100 % 100, "SQLDATE" % 100)) AS date, '
+        '"Year" AS year, "Actor1CountryCode" AS a1, "Actor2CountryCode" AS a2, '
+        '"EventCode" AS event_code, "EventRootCode" AS event_root, "QuadClass" AS quad_class, '
+        '"GoldsteinScale" AS goldstein, "NumMentions" AS num_mentions, '
+        '"NumSources" AS num_sources, "NumArticles" AS num_articles, "AvgTone" AS avg_tone, '
+        f'"ActionGeo_CountryCode" AS geo, {url} AS url'
+    )
+
+
+def _query(csv: Path, origin: Path, spec: Mapping[str, str], on_bad_lines: OnBadLines
+           ) -> tuple[pa.Table, int]:
+    n = next(_queries)
+    scan, rejects = f"gdelt_rejects_scan_{n}", f"gdelt_rejects_{n}"
+    cols = ", ".join(f"'{c}': '{t}'" for c, t in spec.items())
+    sql = (f"{_select(spec)} FROM read_csv(?, columns={{{cols}}}, header=false, delim='\t', "
+           "quote='', escape='', auto_detect=false, ignore_errors=true, store_rejects=true, "
+           f"rejects_scan='{scan}', rejects_table='{rejects}', strict_mode=true, "
+           "null_padding=false, force_not_null=['GLOBALEVENTID'], max_line_size=10000000)")
+    con = _connection()
+    try:
+        try:
+            table = con.execute(sql, [str(csv)]).to_arrow_table()
+        except duckdb.Error as exc:
+            raise SourceFormatError(origin, f"cannot read the file ({_duck_error_text(exc)}); "
+                                    "it may be truncated or not a GDELT event file",
+                                    fix="delete it and download it again") from exc
+        bad = con.execute(f"SELECT line, column_name, error_message FROM {rejects} "
+                          "ORDER BY line").fetchall()
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {rejects}")
+        con.execute(f"DROP TABLE IF EXISTS {scan}")
+    if bad and on_bad_lines == "error":
+        line, column, message = bad[0]
+        more = f" ({len(bad)} malformed rows in all)" if len(bad) > 1 else ""
+        raise SourceFormatError(
+            origin, f"malformed row: {message.strip()}{more}", line=int(line),
+            column=column or None,
+            fix="download the file again, or rerun with --on-bad-lines skip to drop such rows")
+    return table, len({r[0] for r in bad})
+
+
+def _map_codes(column: pa.ChunkedArray, system: str) -> tuple[pa.Array, list[str]]:
+    """ISO3 for each code (NA when unknown or not a state) and the unknown codes."""
+    values = pc.unique(column).drop_null().to_pylist()
+    todo = [v for v in values if (system, v) not in _code_cache]
+    if todo:
+        import pandas as pd
+
+        mapped = countries.iso3_from(pd.Series(todo, dtype=object), system)
+        for value, iso3 in zip(todo, mapped):
+            _code_cache[(system, value)] = None if iso3 is pd.NA else str(iso3)
+    unknown = sorted(v for v in values if v.strip() and _code_cache[(system, v)] is None
+                     and not (system == "cameo" and countries.cameo_region(v)))
+    lookup = pa.array([_code_cache[(system, v)] for v in values], pa.string())
+    index = pc.index_in(column, value_set=pa.array(values, pa.string()))
+    return pc.take(lookup, index), unknown
+
+
+def _first_per_id(table: pa.Table) -> pa.Table:
+    ids = table.column("event_id")
+    if pc.count_distinct(ids).as_py() == len(ids):
+        return table
+    numbered = table.append_column("_row", pa.array(range(len(table)), pa.int64()))
+    first = numbered.group_by("event_id", use_threads=False).aggregate([("_row", "min")])
+    rows = first.column("_row_min").combine_chunks()
+    return table.take(pc.take(rows, pc.sort_indices(rows)))
+
+
+def read_events(path: str | Path, *, on_bad_lines: OnBadLines = "error",
+                columns: int | None = None, name: str | None = None) -> EventsFile:
+    """Read one GDELT event file (1.0 daily or historical, or 2.0 export) into events rows.
+
+    Parameters
+    ----------
+    path
+        A ``.zip`` as GDELT publishes it, a ``.gz`` or a plain file.
+    on_bad_lines
+        ``"error"``: a row with the wrong number of fields or a malformed value raises
+        :class:`~amity.SourceFormatError` naming file and line; ``"skip"``: such rows are
+        dropped and counted.
+    columns
+        Require this layout (61, 58 or 57 columns); default: any, told by the first line.
+    name
+        The file name to record in the ``file`` column (default: the path's name).
+
+    Returns
+    -------
+    EventsFile
+        ``table`` has the ``events`` columns of :mod:`amity._schema` (Arrow types), one row
+        per GLOBALEVENTID (the first of duplicates).
+    """
+    path = Path(path)
+    name = name or path.name
+    with _readable(path) as csv:
+        first = _first_line(csv, path)
+        if first is None:
+            return EventsFile(_empty(), columns or 0)
+        found = first.count("\t") + 1
+        allowed = [columns] if columns else sorted(LAYOUTS)
+        if found not in allowed:
+            what = ", ".join(f"{n} ({_LAYOUT_NAMES[n]})" for n in allowed)
+            raise SourceFormatError(path, f"the first row has {found} tab-separated fields; a "
+                                    f"GDELT event file has {what}", line=1,
+                                    fix="check that this is a GDELT event file (not a "
+                                    "mentions or GKG file) of the expected version")
+        raw, skipped = _query(csv, path, LAYOUTS[found], on_bad_lines)
+    return _to_events(raw, found, skipped, name)
+
+
+def _empty() -> pa.Table:
+    return _to_events(pa.table({
+        "event_id": pa.array([], pa.int64()), "date": pa.array([], pa.date32()),
+        "year": pa.array([], pa.int64()), "a1": pa.array([], pa.string()),
+        "a2": pa.array([], pa.string()), "event_code": pa.array([], pa.string()),
+        "event_root": pa.array([], pa.string()), "quad_class": pa.array([], pa.int64()),
+        "goldstein": pa.array([], pa.float64()), "num_mentions": pa.array([], pa.int64()),
+        "num_sources": pa.array([], pa.int64()), "num_articles": pa.array([], pa.int64()),
+        "avg_tone": pa.array([], pa.float64()), "geo": pa.array([], pa.string()),
+        "url": pa.array([], pa.string())}), 0, 0, "").table
+
+
+def _to_events(raw: pa.Table, found: int, skipped: int, name: str) -> EventsFile:
+    notes = []
+    a1, unknown1 = _map_codes(raw.column("a1"), "cameo")
+    a2, unknown2 = _map_codes(raw.column("a2"), "cameo")
+    geo, unknown_geo = _map_codes(raw.column("geo"), "fips")
+    if unknown1 or unknown2:
+        notes.append(f"{name}: unknown CAMEO actor country codes kept as NA: "
+                     f"{', '.join(sorted(set(unknown1 + unknown2)))}")
+    if unknown_geo:
+        notes.append(f"{name}: FIPS ActionGeo codes that are no country, kept as NA: "
+                     f"{', '.join(unknown_geo)}")
+    date = raw.column("date")
+    year = pc.coalesce(pc.cast(pc.year(date), pa.int64()), raw.column("year"))
+    cols: dict[str, Any] = {
+        "event_id": raw.column("event_id"), "date": date, "year": year, "actor1_iso3": a1,
+        "actor2_iso3": a2}
+    for col in ("event_code", "event_root", "quad_class", "goldstein", "num_mentions",
+                "num_sources", "num_articles", "avg_tone"):
+        cols[col] = raw.column(col)
+    cols["action_geo_iso3"] = geo
+    cols["url"] = raw.column("url")
+    cols["file"] = pa.DictionaryArray.from_arrays(  # one value, stored once
+        pa.array(np.zeros(len(raw), dtype=np.int32)), pa.array([name], pa.string()))
+    table = _first_per_id(pa.table(cols))
+    dropped = len(raw) - len(table)
+    if dropped:
+        notes.append(f"{name}: {dropped} repeated GLOBALEVENTID rows (the first kept)")
+    return EventsFile(table, found, skipped, notes)
+
+
+# -- the mirror releases ------------------------------------------------------------------
+def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
+    tables, skipped, notes = [], 0, []
+    for name in sorted(paths):
+        events = read_events(paths[name], on_bad_lines=on_bad_lines)
+        tables.append(events.table)
+        skipped += events.skipped
+        notes += events.notes
+    table = pa.concat_tables(tables)
+    unique = _first_per_id(table)
+    if len(unique) < len(table):
+        notes.append(f"{len(table) - len(unique)} GLOBALEVENTIDs in more than one file: "
+                     "one event each (the first file's row kept)")
+    frame = unique.to_pandas()
+    frame["file"] = frame["file"].astype(str)
+    return ParseResult({"events": frame}, skipped=skipped, notes=notes)
+
+
+def fetch_gdelt(store: Store, start: str | Any, end: str | Any, **options: Any) -> FetchReport:
+    """Download GDELT event files of a date range and ingest them file by file.
+
+    See :func:`amity.sources._gdelt_download.fetch_gdelt` for the parameters (``version``,
+    ``master_url``, ``workers``, ``on_bad_lines``, ``progress``, ...); this is the same
+    function, importable from the source module.
+    """
+    from amity.sources._gdelt_download import fetch_gdelt as _fetch
+
+    return _fetch(store, start, end, **options)
+
+
+_CITATION = ("Leetaru, Kalev and Schrodt, Philip A. (2013). \"GDELT: Global Data on Events, "
+             "Location, and Tone, 1979-2012.\" International Studies Association Annual "
+             "Convention, April 2013, San Francisco, CA. The GDELT Project, "
+             "https://www.gdeltproject.org/")
+_LICENCE = "free and open, unrestricted use with citation of the GDELT Project"
+_CAVEATS = (
+    ("counts are of machine-coded news reports, not of events on the ground; coverage of "
+     "sources grows over time"),
+    "a file re-reports events up to a year old: the event's own date and year are used",
+    "only years in which an ingested file was published are covered (others are NA)",
+)
+_GEOWAVE = ("https://raw.githubusercontent.com/spohnan/geowave/"
+            "1dfa64d2a0a28102406c5996511367f2c0f5a365/extensions/formats/gdelt/src/test/"
+            "resources/20130401.export.CSV.zip")
+
+DATASETS = (
+    Dataset(
+        source="gdelt", release="v2-sample",
+        title="GDELT 2.0 Event export files: four 15-minute files (2016-10-13 15:15, "
+        "2018-01-01 00:00, 2018-03-26 04:45, 2019-10-24 14:30)",
+        publisher="The GDELT Project", citation=_CITATION, licence=_LICENCE,
+        homepage="https://www.gdeltproject.org/data.html",
+        files=(
+            RemoteFile("gdelt/events_v2/20161013151500.export.CSV.gz",
+                       "e1802cc511a19d6bf4cfffbb66f7796814c2034ed018d85ed17f3ed4b3e163e7"),
+            RemoteFile("gdelt/events_v2/20180101000000.export.CSV.gz",
+                       "ab0c829afac5e5e23b372a0896d404093d8ee8abadb20d068a997ab79decdda3"),
+            RemoteFile("gdelt/events_v2/20180326044500.export.CSV.gz",
+                       "0ac0e81dc24a88b54a3af0c8d8b81ab3655193d4ab8c8436b9a59d0a30c931e5"),
+            RemoteFile("gdelt/events_v2/20191024143000.export.CSV.gz",
+                       "0291aa0119d5d27429dbc138b2978f8b83f4f37fe432bebed72e5de48d35e45c"),
+        ),
+        parse=_parse, tables=("events",),
+        caveats=(("four 15-minute files, about one hour of GDELT's news stream in all: "
+                  "a sample, not a count of a year's events"), *_CAVEATS),
+    ),
+    Dataset(
+        source="gdelt", release="v1-sample",
+        title="GDELT 1.0 daily event file of 2013-04-01",
+        publisher="The GDELT Project", citation=_CITATION, licence=_LICENCE,
+        homepage="https://www.gdeltproject.org/data.html",
+        files=(RemoteFile("gdelt/events_v1/20130401.export.CSV.zip",
+                          "73afa42c059be917f457af43c5c3ebbcf7ee985c2d71dc38f3671331f8be24a1",
+                          _GEOWAVE),),
+        parse=_parse, tables=("events",), default=False,
+        caveats=("one day of GDELT's news stream: a sample, not a count of a year's events",
+                 *_CAVEATS),
+    ),
+)
