@@ -164,7 +164,7 @@ Machine:
 
 def _write_benchmarks_md(section: str) -> None:
     text = BENCHMARKS_MD.read_text()
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
     if pattern.search(text):
         text = pattern.sub(lambda _: section.rstrip() + "\n\n", text).rstrip() + "\n"
     else:

@@ -190,7 +190,7 @@ wide AS (
         tail = _dynamics_frames(series)
     return f"""CREATE OR REPLACE TABLE {table} AS
 WITH {head},
-scored AS (
+scored AS {'MATERIALIZED ' if form == 'wide' else ''}(
   SELECT *, ({total}) / ({cov})::DOUBLE AS composite, {cov} AS coverage,
          {pick('least')} AS weakest, {pick('greatest')} AS strongest
   FROM wide WHERE {cov} > 0),

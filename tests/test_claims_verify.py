@@ -93,7 +93,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     return s
 
 
-def one(store: Store, text: str):  # noqa: ANN201 - the single Result
+def one(store: Store, text: str):
     report = check(text, pair=("PAK", "RUS"), store=store)
     assert len(report.results) == 1, [r.claim.text for r in report.results]
     return report.results[0]

@@ -137,12 +137,37 @@ def ingest(
 def fetch(
     source: Annotated[str, typer.Argument(help="Source name.")],
     mirror: MirrorOpt = None,
+    date_from: Annotated[Optional[str], typer.Option(
+        "--from", help="GDELT: first day (YYYY-MM-DD).")] = None,
+    date_to: Annotated[Optional[str], typer.Option("--to", help="GDELT: last day.")] = None,
+    version: Annotated[str, typer.Option(help="GDELT: v2 (15-minute files) or v1 "
+                                               "(daily).")] = "v2",
+    workers: Annotated[int, typer.Option(help="GDELT: parallel downloads.")] = 4,
+    master_url: Annotated[Optional[str], typer.Option(help="GDELT: the file list URL.")] = None,
+    on_bad_lines: Annotated[BadLines, typer.Option()] = BadLines.error,
 ) -> None:
-    """Download (or check in the mirror) a source's files without ingesting them."""
-    from amity.fetch import locate
+    """Download a source's files (GDELT: a date range, MD5-checked, resumable, ingested
+    file by file), or check them in the mirror."""
     from amity.sources import all_datasets, get_dataset
 
     get_dataset(source)
+    if source == "gdelt" and (date_from or date_to):
+        from amity._exceptions import InputError
+        from amity.sources.gdelt import fetch_gdelt
+
+        if not (date_from and date_to):
+            raise InputError("amity fetch gdelt needs both --from and --to (YYYY-MM-DD)")
+        with _store(read_only=False) as store:
+            rep = fetch_gdelt(store, date_from, date_to, version=version, workers=workers,
+                              master_url=master_url, on_bad_lines=on_bad_lines.value,
+                              progress=err.is_terminal)
+        err.print(f"gdelt/{rep.release}: {rep.selected} files selected, {rep.already_done} "
+                  f"already ingested, {rep.ingested} ingested ({rep.rows:,} events"
+                  + (f", {rep.skipped_rows} malformed rows skipped" if rep.skipped_rows else "")
+                  + "). Rebuild the index with `amity setup`.", highlight=False)
+        return
+    from amity.fetch import locate
+
     for dataset in all_datasets():
         if dataset.source == source:
             for file in dataset.files:

@@ -213,8 +213,10 @@ def score_frame(panel: pd.DataFrame, indicators: Sequence[str] | None = None) ->
         out["composite"] = np.nansum(scores, axis=1) / np.where(coverage, coverage, np.nan)
     out["coverage"] = coverage
     labels = np.array(dims, dtype=object)
-    out["weakest"] = labels[np.argmin(np.where(np.isnan(scores), np.inf, scores), axis=1)]
-    out["strongest"] = labels[np.argmax(np.where(np.isnan(scores), -np.inf, scores), axis=1)]
+    out["weakest"] = pd.array(
+        labels[np.argmin(np.where(np.isnan(scores), np.inf, scores), axis=1)], dtype="string")
+    out["strongest"] = pd.array(
+        labels[np.argmax(np.where(np.isnan(scores), -np.inf, scores), axis=1)], dtype="string")
     return pd.DataFrame(out)[keep].reset_index(drop=True)
 
 
@@ -254,6 +256,6 @@ def dynamics_frame(scored: pd.DataFrame, series: Sequence[str], *, window: int =
         pr = np.where(ok, prior[pair, col], np.nan)
         out[f"{name}_prior3"] = pr
         diff = value - pr
-        out[f"{name}_break"] = np.select([diff >= threshold, diff <= -threshold],
-                                         ["up", "down"], default=None)
+        out[f"{name}_break"] = pd.array(np.select([diff >= threshold, diff <= -threshold],
+                                                  ["up", "down"], default=None), dtype="string")
     return out

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ibis
+import pandas as pd
 
 from amity._exceptions import MissingDataError
 from amity.index import dynamics, dynamics_frame, index_indicators, score, score_frame
@@ -49,9 +50,11 @@ def _panel_expr(store: Store, years: tuple[int, int],
             on_step(f"computing {', '.join(cols)} ({sl.family.source} {sl.release}, "
                     f"{sl.years[0]}-{sl.years[1]})")
         frame = sl.family.compute(store, sl.release, None, sl.years)[_KEYS + cols]
-        for col in cols:
-            if str(frame[col].dtype) in ("boolean", "bool"):
-                frame[col] = frame[col].astype("float64")  # 0/1 with NA
+        if frame.empty:
+            continue
+        frame = frame.astype({"a": str, "b": str, "year": "int64"})
+        for col in cols:  # flags become 0/1 with NA; every indicator a float
+            frame[col] = pd.to_numeric(frame[col].astype("float64"), errors="raise")
         name = f"_panel_part_{i}"
         store.ibis.create_table(name, frame, temp=True, overwrite=True)
         groups.setdefault(tuple(cols), []).append(store.ibis.table(name))

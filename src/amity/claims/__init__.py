@@ -67,6 +67,7 @@ def check(text: str, pair: Sequence[str] | None = None, store: Store | None = No
     """
     if not 0 <= tolerance < 1:
         raise InputError(f"tolerance {tolerance}: must be between 0 and 1 (e.g. 0.1 for 10%)")
+    iso: tuple[str, str] | None
     if pair is not None:
         if len(pair) != 2:
             raise InputError(f"pair {list(pair)}: name exactly two countries")
@@ -87,7 +88,7 @@ def check(text: str, pair: Sequence[str] | None = None, store: Store | None = No
     finally:
         if own:
             store.close()
-    notes = []
+    notes: list[str] = []
     if iso is None:
         notes.append("no pair of countries found in the text: claims about 'bilateral' trade "
                      "or 'both countries' cannot be placed (use pair=/--pair)")

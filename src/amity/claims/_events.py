@@ -8,28 +8,29 @@ spans the claim rests on).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from amity.claims.lexicon import LEVELS, NOT_A_FACT, NUMBER_WORDS, ORGS
 from amity.claims.scan import Mention, Period
 
 __all__ = ["ACTIONS", "TOPICS", "content_words", "engagement_claims", "stem"]
 
-_ORG_RES = [(o.key, re.compile(o.pattern, re.I)) for o in ORGS]
+_ORG_RES = [(o.key, re.compile(o.pattern, re.IGNORECASE)) for o in ORGS]
 _MEMBER = re.compile(r"\bmembers?(?:hip)?\b|\bjoin(?:ed|s|ing)?\b|\bobservers?\b|\badmitted\b|"
-                     r"\baccession\b|\bfounding\b|\bbelong\w*\b", re.I)
-_JOIN = re.compile(r"\bjoin(?:ed|s|ing)?\b|\bbec(?:ame|omes?)\b|\badmitted\b|\baccession\b", re.I)
-_PAIR = re.compile(r"\bboth\b|\bthe\s+two\s+(?:countries|sides|states|nations)\b", re.I)
-_VISIT = re.compile(r"\bvisit(?:s|ed|ing)?\b|\btravel(?:l?ed)?\s+to\b|\btrips?\s+to\b", re.I)
-_BACKREF = re.compile(r"\b(?:these|those|such|the|of)\s+(?:\w+\s+)?visits\b", re.I)
+                     r"\baccession\b|\bfounding\b|\bbelong\w*\b", re.IGNORECASE)
+_JOIN = re.compile(r"\bjoin(?:ed|s|ing)?\b|\bbec(?:ame|omes?)\b|\badmitted\b|\baccession\b", re.IGNORECASE)
+_PAIR = re.compile(r"\bboth\b|\bthe\s+two\s+(?:countries|sides|states|nations)\b", re.IGNORECASE)
+_VISIT = re.compile(r"\bvisit(?:s|ed|ing)?\b|\btravel(?:l?ed)?\s+to\b|\btrips?\s+to\b", re.IGNORECASE)
+_BACKREF = re.compile(r"\b(?:these|those|such|the|of)\s+(?:\w+\s+)?visits\b", re.IGNORECASE)
 _AGREEMENT = re.compile(r"\b(?:agreements?|accords?|treat(?:y|ies)|MoUs?|memorand(?:um|a)|"
-                        r"protocols?|contracts?|deals?)\b", re.I)
-_SIGN = re.compile(r"\bsign(?:ed|ing|s)?\b|\bconclu(?:ded|des)\b|\binked\b|\breached\b", re.I)
-_CUE = re.compile(r"\b(?:" + "|".join(p for p in NOT_A_FACT if p != "may") + r")\b", re.I)
+                        r"protocols?|contracts?|deals?)\b", re.IGNORECASE)
+_SIGN = re.compile(r"\bsign(?:ed|ing|s)?\b|\bconclu(?:ded|des)\b|\binked\b|\breached\b", re.IGNORECASE)
+_CUE = re.compile(r"\b(?:" + "|".join(p for p in NOT_A_FACT if p != "may") + r")\b", re.IGNORECASE)
 _COUNT = re.compile(r"\b(once|twice|thrice|(?P<n>\w+)\s+times|(?P<m>\w+)\s+(?:visits|"
-                    r"agreements|accords|treaties))\b", re.I)
+                    r"agreements|accords|treaties))\b", re.IGNORECASE)
 _CLAUSE = re.compile(r",?\s+and\s+(?=[A-Z])|;\s*")
 _OFFICE = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in LEVELS), key=len,
-                                               reverse=True)) + r")\b", re.I)
+                                               reverse=True)) + r")\b", re.IGNORECASE)
 
 #: Agreement topics: the word in a claim → what to look for in a timeline title.
 TOPICS: dict[str, tuple[str, str]] = {
@@ -54,15 +55,22 @@ ACTIONS: dict[str, str] = {
     "summit": "summit", "visit": "visit", "signed": "sign", "signing": "sign",
     "war": "war", "exercise": "exercise", "meeting": "meet", "talks": "talk",
 }
-_ACTION = re.compile(r"\b(" + "|".join(ACTIONS) + r")\w*", re.I)
-_STOP = set("""a an the of in on at to for from by with and or but as was were is are be been
-being has have had this that these those it its their his her during after before since
-until while than then there here which who whom whose what when where most more very also
-important aspect engagement engagements relations relationship cooperation between two
-countries country both sides side level levels field year years day month first second
-last then said says new old great good current past near far held took place began started
-january february march april may june july august september october november december
-about over under some many much such other another same own only each into onto upon""".split())
+_ACTION = re.compile(r"\b(" + "|".join(ACTIONS) + r")\w*", re.IGNORECASE)
+_STOP = frozenset((
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or",
+    "but", "as", "was", "were", "is", "are", "be", "been", "being", "has", "have", "had",
+    "this", "that", "these", "those", "it", "its", "their", "his", "her", "during", "after",
+    "before", "since", "until", "while", "than", "then", "there", "here", "which", "who",
+    "whom", "whose", "what", "when", "where", "most", "more", "very", "also", "important",
+    "aspect", "engagement", "engagements", "relations", "relationship", "cooperation",
+    "between", "two", "countries", "country", "both", "sides", "side", "level", "levels",
+    "field", "year", "years", "day", "month", "first", "second", "last", "then", "said",
+    "says", "new", "old", "great", "good", "current", "past", "near", "far", "held", "took",
+    "place", "began", "started", "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december", "about", "over", "under",
+    "some", "many", "much", "such", "other", "another", "same", "own", "only", "each", "into",
+    "onto", "upon",
+))
 
 
 def stem(word: str) -> str:
@@ -125,7 +133,7 @@ def _memberships(text: str, sent: tuple[int, int], ms: list[Mention], main: Peri
             if both:
                 elements.append((s0 + both.start(), s0 + both.end()))
             elements += [(x.start, x.end) for x in ms if x.start < org0 and x.iso3 in countries]
-            status = "observer" if re.search(r"\bobservers?\b", sentence, re.I) else "member"
+            status = "observer" if re.search(r"\bobservers?\b", sentence, re.IGNORECASE) else "member"
             event = "join" if _JOIN.search(sentence) else "member"
             c0, c1 = next((c for c in clauses if c[0] <= org0 < c[1]), sent)
             cue = _CUE.search(text, min(c0, s0 + member.start()), c1)
@@ -133,7 +141,7 @@ def _memberships(text: str, sent: tuple[int, int], ms: list[Mention], main: Peri
                         "status": status, "action": (event,), "elements": elements,
                         "period": main if main and main.precision != "vague" else None,
                         "tense": "past" if re.search(r"\b(?:joined|became|was|were|admitted)\b",
-                                                     sentence, re.I) else "present",
+                                                     sentence, re.IGNORECASE) else "present",
                         "not_a_fact": cue.group() if cue else None})
             break  # one claim per organisation and sentence
     return out
@@ -144,7 +152,7 @@ def _visits(text: str, sent: tuple[int, int], ms: list[Mention], main: Period | 
     s0, s1 = sent
     cuts = [s0] + [s0 + m.end() for m in _CLAUSE.finditer(text[s0:s1])] + [s1]
     out = []
-    for c0, c1 in zip(cuts, cuts[1:]):
+    for c0, c1 in pairwise(cuts):
         clause = text[c0:c1]
         for v in _VISIT.finditer(clause):
             if _BACKREF.search(clause[max(0, v.start() - 20):v.end()]):
@@ -173,9 +181,9 @@ def _visits(text: str, sent: tuple[int, int], ms: list[Mention], main: Period | 
             if office:
                 elements.append((c0 + office[-1].start(), c0 + office[-1].end()))
             cnt = _count(clause)
-            if cnt is not None:
-                m = _COUNT.search(clause)
-                elements.append((c0 + m.start(), c0 + m.end()))
+            counted = _COUNT.search(clause)
+            if cnt is not None and counted:
+                elements.append((c0 + counted.start(), c0 + counted.end()))
             out.append({"kind": "visit", "countries": (visitor,), "partner": (host,),
                         "count": cnt, "level": level, "person": person, "action": ("visit",),
                         "period": period, "elements": elements,
@@ -191,7 +199,7 @@ def _agreements(text: str, sent: tuple[int, int], ms: list[Mention], main: Perio
     ag, sign = _AGREEMENT.search(sentence), _SIGN.search(sentence)
     if not (ag and sign):
         return []
-    topics = tuple(t for t, (rx, _) in TOPICS.items() if re.search(rx, sentence, re.I))
+    topics = tuple(t for t, (rx, _) in TOPICS.items() if re.search(rx, sentence, re.IGNORECASE))
     isos = list(dict.fromkeys(x.iso3 for x in ms))
     countries = tuple(isos[:2]) if len(isos) >= 2 else tuple(pair or ())
     cue = _CUE.search(sentence)

@@ -31,8 +31,7 @@ __all__ = ["LEVEL_POLICY", "judge_numeric"]
 #: other source is) or "never" (shown only), with the reason shown to the reader.
 LEVEL_POLICY: dict[str, tuple[str, str]] = {
     "ots": ("fallback", "OTS levels run 20-50% high"),
-    "students": ("never", "derived OECD table, about 2x head counts, 0 can mean not "
-                          "reported"),
+    "students": ("never", "derived OECD table, about 2x head counts; 0 can mean not reported"),
 }
 _DECISIVE = ("supported", "approximately", "contradicted")
 
@@ -98,10 +97,10 @@ def judge_numeric(ctx: Context, claim: Claim, series: list[Series], query: str) 
     shown: list[tuple[Series, dict, str]] = []  # judged only for comparison
     if level:
         for s in judged:
-            rule, why = LEVEL_POLICY.get(s.source, (None, None))
+            rule, why = LEVEL_POLICY.get(s.source, ("", ""))
             r = results[id(s)]
-            others = [results[id(o)] for o in judged if o.source not in LEVEL_POLICY
-                      and results[id(o)] and results[id(o)]["outcome"] in _DECISIVE]
+            others = [o for o in judged if o.source not in LEVEL_POLICY
+                      and (x := results[id(o)]) is not None and x["outcome"] in _DECISIVE]
             if r is not None and (rule == "never" or (rule == "fallback" and others)):
                 shown.append((s, r, why))
                 results[id(s)] = None

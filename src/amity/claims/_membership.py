@@ -16,6 +16,7 @@ coverage, a country without timeline rows) gives ``inconclusive`` and does not c
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -31,38 +32,43 @@ if TYPE_CHECKING:
 __all__ = ["country_membership"]
 
 _MEMBER = ("full", "associate")
-_EXIT = re.compile(r"\b(?:leaves|left|withdr\w*|suspend\w*|expel\w*|quits?)\b", re.I)
+_EXIT = re.compile(r"\b(?:leaves|left|withdr\w*|suspend\w*|expel\w*|quits?)\b", re.IGNORECASE)
 
 
 def _cow(ctx: Context, org: Org, iso3: str) -> tuple[dict[int, str], int | None, int | None]:
     """({year: status}, first and last year COW covers the country)."""
-    key = ("cow_igo", org.cow, iso3)
-    if key not in ctx.cache:
-        store = ctx.store
-        if not org.cow or not store.has("igo_membership"):
-            ctx.cache[key] = ({}, None, None)
-        else:
-            t = store.table("igo_membership")
-            rows = t.filter(t.igo == org.cow, t.iso3 == iso3).select("year", "status").to_pandas()
-            years = store.table("igo_state_years")
-            years = years.filter(years.iso3 == iso3).aggregate(
-                lo=years.year.min(), hi=years.year.max()).to_pandas()
-            lo, hi = years["lo"].iloc[0], years["hi"].iloc[0]
-            ctx.cache[key] = ({int(y): s for y, s in zip(rows["year"], rows["status"])},
-                              None if pd.isna(lo) else int(lo), None if pd.isna(hi) else int(hi))
-    return ctx.cache[key]
+    if not org.cow or not ctx.has("igo_membership"):
+        return {}, None, None
+    key = ("cow_igo", org.cow)
+    if key not in ctx.cache:  # the organisation's rows, for every country at once
+        t = ctx.store.table("igo_membership")
+        rows = t.filter(t.igo == org.cow).select("iso3", "year", "status").to_pandas()
+        ctx.cache[key] = {c: dict(zip(g["year"].astype(int), g["status"]))
+                          for c, g in rows.groupby("iso3")}
+    if ("cow_years",) not in ctx.cache:
+        years = ctx.store.table("igo_state_years")
+        years = years.group_by("iso3").aggregate(lo=years.year.min(),
+                                                 hi=years.year.max()).to_pandas()
+        ctx.cache[("cow_years",)] = {c: (int(lo), int(hi)) for c, lo, hi in
+                                     zip(years["iso3"], years["lo"], years["hi"])}
+    lo, hi = ctx.cache[("cow_years",)].get(iso3, (None, None))
+    return ctx.cache[key].get(iso3, {}), lo, hi
+
+
+@functools.lru_cache(maxsize=1)
+def _regions_table() -> pd.DataFrame:
+    from amity import regions
+
+    return regions.load_regions()
 
 
 def _spells(org: Org, iso3: str) -> tuple[bool, list[tuple[int, int | None]]]:
     """(whether the regions table lists the organisation, the country's spells)."""
-    try:
-        from amity import regions
-    except ImportError:  # pragma: no cover - regions ships with amity
-        return False, []
-    name = regions.find_region(org.key)
+    table = _regions_table()
+    name = next((r for r in table["region"].unique() if r.casefold() == org.key.casefold()),
+                None)
     if name is None:
         return False, []
-    table = regions.load_regions()
     rows = table[(table["region"] == name) & (table["iso3"] == iso3)]
     return True, [(int(a), None if pd.isna(b) else int(b))
                   for a, b in zip(rows["from_year"], rows["to_year"])]
@@ -72,7 +78,7 @@ def _timeline_rows(ctx: Context, org: Org, iso3: str) -> pd.DataFrame:
     key = ("memberships",)
     if key not in ctx.cache:
         store = ctx.store
-        if store.has("engagements"):
+        if ctx.has("engagements"):
             t = store.table("engagements")
             ctx.cache[key] = t.filter(t.kind == "membership").to_pandas()
         else:
@@ -86,7 +92,7 @@ def _timeline_rows(ctx: Context, org: Org, iso3: str) -> pd.DataFrame:
 def _un_votes(ctx: Context, iso3: str, when: tuple[int, int] | None,
               join: bool) -> tuple[str | None, str]:
     """UN membership from roll-call votes: a country that votes is a member that year."""
-    if join or not ctx.store.has("un_votes"):
+    if join or not ctx.has("un_votes"):
         return None, ""
     key = ("un_votes_years", iso3)
     if key not in ctx.cache:
@@ -106,7 +112,7 @@ def _un_votes(ctx: Context, iso3: str, when: tuple[int, int] | None,
 def _status(title: str) -> str:
     if _EXIT.search(title):
         return "exit"
-    return "observer" if re.search(r"\bobserver\b", title, re.I) else "member"
+    return "observer" if re.search(r"\bobserver\b", title, re.IGNORECASE) else "member"
 
 
 def _judge_first(first: int | None, year: int) -> str:
@@ -128,7 +134,7 @@ def country_membership(ctx: Context, org: Org, iso3: str, claim: Claim,
     target = when or (now, now)
     # COW IGO
     status, lo, hi = _cow(ctx, org, iso3)
-    if org.cow and hi is not None:
+    if org.cow and hi is not None and lo is not None:
         ours = sorted(y for y, s in status.items() if s in wanted)
         span = f"{ours[0]}-{ours[-1]}" if ours else None
         if join and when:
@@ -147,16 +153,17 @@ def country_membership(ctx: Context, org: Org, iso3: str, claim: Claim,
             text = (f"{'member' if not observer else 'observer'} {span}" if span else
                     f"not a {'member' if not observer else 'observer'} {lo}-{hi}")
         outcomes.append(out)
-        evidence.append(Evidence("cow_igo", "3.0", hi if not ours else ours[-1], text, "text",
+        release = next(iter(ctx.store.releases("cow_igo")), None)
+        evidence.append(Evidence("cow_igo", release, hi if not ours else ours[-1], text, "text",
                                  f"{iso3} in {org.cow} (COW IGO, data end {hi})", out))
         why.append(f"COW IGO {text}" + (f" (data end {hi})" if out == "inconclusive" or
                                          when is None else ""))
     if org.key == "UN" and not observer:
-        out, text = _un_votes(ctx, iso3, when, join)
-        if out is not None:
-            outcomes.append(out)
+        voted, text = _un_votes(ctx, iso3, when, join)
+        if voted is not None:
+            outcomes.append(voted)
             evidence.append(Evidence("unvotes", None, None, text, "text",
-                                     f"{iso3} in UN General Assembly roll calls", out))
+                                     f"{iso3} in UN General Assembly roll calls", voted))
             why.append(f"UN votes: {text}")
     # regions
     listed, spells = _spells(org, iso3)

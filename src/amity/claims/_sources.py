@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from amity import countries as _countries
+from amity._exceptions import AmityError, UnknownCountryError
 from amity.claims.lexicon import GROUPS, PRODUCTS
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class Series:
 def _name(iso3: str) -> str:
     try:
         return _countries.resolve(iso3).name
-    except Exception:  # noqa: BLE001 - a code the crosswalk lost is shown as is
+    except UnknownCountryError:  # a code the crosswalk does not know is shown as is
         return iso3
 
 
@@ -82,22 +83,22 @@ def group_members(anchor: str) -> tuple[tuple[str, ...], str]:
     """
     region = _NEIGHBOUR_REGION.get(anchor)
     if region is not None:
-        try:
-            from amity import regions
+        from amity import regions
 
-            members = regions.members(region, datetime.date.today().year)
-            if anchor in members:
-                return tuple(members), f"{_name(anchor)} + {region} neighbours"
-        except Exception:  # noqa: BLE001 - no regions table: fall back to the lexicon
-            pass
-    members = GROUPS["neighbours"].get(anchor, (anchor,))
-    return tuple(sorted(members)), f"{_name(anchor)} + neighbours ({', '.join(members[1:])})"
+        try:
+            members: list[str] = regions.members(region, datetime.date.today().year)
+        except AmityError:  # the user's regions file lacks it: use the lexicon's table
+            members = []
+        if anchor in members:
+            return tuple(members), f"{_name(anchor)} + {region} neighbours"
+    group = GROUPS["neighbours"].get(anchor, (anchor,))
+    return tuple(sorted(group)), f"{_name(anchor)} + neighbours ({', '.join(group[1:])})"
 
 
 def prefetch(ctx: Context, claims: Iterable[Claim]) -> None:
     """Note every country the numeric claims name, so that each indicator family is
     computed once for all of them (one query per source and release, not per pair)."""
-    wanted = set()
+    wanted: set[str] = set()
     for c in claims:
         if c.kind in ("trade", "vote", "people") and c.partner and not c.not_a_fact:
             wanted.update(c.countries[:1] + c.partner[:1])
@@ -150,7 +151,7 @@ def _national(ctx: Context, claim: Claim, members: tuple[str, ...],
     store, flow = ctx.store, claim.flow
     out: list[Series] = []
     if claim.product is None:
-        if not store.has("trade_national"):
+        if not ctx.has("trade_national"):
             return out
         t = store.table("trade_national")
         t = t.filter(t.iso3.isin(list(members)))
@@ -164,7 +165,7 @@ def _national(ctx: Context, claim: Claim, members: tuple[str, ...],
         return out
     product = next(p for p in PRODUCTS if p.key == claim.product)
     wanted = "import" if flow == "imports" else "export"
-    if store.has("trade_country_products"):
+    if ctx.has("trade_country_products"):
         t = store.table("trade_country_products")
         t = t.filter(t.iso3.isin(list(members)), t.flow == wanted,
                      t.classification.isin([c for _, c in product.sources]))
@@ -185,7 +186,7 @@ def _national(ctx: Context, claim: Claim, members: tuple[str, ...],
                                        f"claim)" if bound != "same" else f"{cls}: "
                                        f"{', '.join(codes[:3])}{'...' if len(codes) > 3 else ''}"))
     ots = ("ots", "ots_community")
-    if ots in product.sources and store.has("trade_products"):
+    if ots in product.sources and ctx.has("trade_products"):
         # OTS bilateral flows summed over partners fill the years the country files lack
         codes, bound = product.sources[ots]
         t = store.table("trade_products", source="ots")
@@ -208,7 +209,7 @@ def _national(ctx: Context, claim: Claim, members: tuple[str, ...],
 
 def _bilateral_products(ctx: Context, claim: Claim, a: str, b: str) -> list[Series]:
     """Product trade a → b (or both ways for a total) from ``trade_products``."""
-    if not ctx.store.has("trade_products"):
+    if not ctx.has("trade_products"):
         return []
     product = next(p for p in PRODUCTS if p.key == claim.product)
     t = ctx.store.table("trade_products")
@@ -261,7 +262,7 @@ def _series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
         return series, (f"Share of UN General Assembly roll calls on which {_name(a)} and "
                         f"{_name(b)} voted the same way (un_agreement), every UN votes release")
     if claim.kind == "people":
-        if not (a and b):
+        if not (a and b and claim.measure):
             return [], "people of one country in another (not both named)"
         series = _families(ctx, claim.measure, a, b)
         noun = "students" if claim.measure.startswith("students") else "migrants"
@@ -272,7 +273,8 @@ def _series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
     if a is None:
         return [], "a trade value whose countries the text does not name"
     if b is None:  # a country's (or a group's) own trade
-        members, label = (a,), _name(a)
+        members: tuple[str, ...] = (a,)
+        label = _name(a)
         members_of = None
         if claim.group == "neighbours":
             members, label = group_members(a)

@@ -24,6 +24,7 @@ from amity.claims.verify import aggregate
 
 if TYPE_CHECKING:
     from amity.claims.extract import Claim
+    from amity.claims.scan import Period
     from amity.claims.verify import Context
 
 __all__ = ["verify"]
@@ -103,7 +104,8 @@ def _visits(ctx: Context, claim: Claim) -> Result:
     if found == 0:
         return Result(claim, "unverifiable", query, "no such visit in the timeline for that "
                       "period (a curated selection: absence proves nothing)", evidence)
-    listed = ", ".join(e.note.split(";")[0] for e in evidence if e.outcome == "supported")
+    listed = ", ".join((e.note or "").split(";")[0] for e in evidence
+                       if e.outcome == "supported")
     if wanted is None or found == wanted:
         n = f"{found} such visit{'s' if found != 1 else ''}" if wanted is not None else (
             "such a visit" if found == 1 else f"{found} such visits")
@@ -126,7 +128,9 @@ def _agreements(ctx: Context, claim: Claim) -> Result:
     topics = ", ".join(claim.topics) or "any subject"
     query = (f"Agreements between {_names((a, b))} on {topics} {_period_words(claim)} "
              "in the engagements timeline")
-    evidence, found, missing = [], [], []
+    evidence: list[Evidence] = []
+    found: list[str] = []
+    missing: list[str] = []
     for topic in claim.topics:
         hits = rows[rows["title"].str.contains(TOPICS[topic][1], case=False, regex=True)]
         (found if len(hits) else missing).append(topic)
@@ -151,13 +155,12 @@ def _agreements(ctx: Context, claim: Claim) -> Result:
                   "period (a curated selection: absence proves nothing)", evidence)
 
 
-def _date_match(row: pd.Series, claim: Claim) -> str:
+def _date_match(row: pd.Series, p: Period) -> str:
     """exact | consistent | near | no, comparing a row's date with the claimed one."""
-    p = claim.period
     d = pd.Timestamp(row["date"])
     prec = row.get("date_precision") or "day"
     if p.precision == "day":
-        claimed = pd.Timestamp(p.date)
+        claimed = pd.Timestamp(str(p.date))
         if prec == "day":
             if d == claimed:
                 return "exact"
@@ -165,11 +168,12 @@ def _date_match(row: pd.Series, claim: Claim) -> str:
         same = d.year == claimed.year and (prec == "year" or d.month == claimed.month)
         return "consistent" if same else "no"
     if p.precision == "month":
-        claimed = pd.Timestamp(p.date + "-01")
+        claimed = pd.Timestamp(f"{p.date}-01")
         if d.year == claimed.year and (prec == "year" or d.month == claimed.month):
             return "exact" if prec != "year" else "consistent"
         return "no"
-    return "exact" if p.first <= d.year <= (p.last or p.first) else "no"
+    first = p.first if p.first is not None else d.year + 1
+    return "exact" if first <= d.year <= (p.last or first) else "no"
 
 
 def _short(title: str, limit: int = 72) -> str:
@@ -193,8 +197,8 @@ def _events(ctx: Context, claim: Claim) -> Result:
         words = set(content_words(str(row["title"]), 0, len(str(row["title"])), []))
         overlap = len(topics & words)
         acts = all(x in str(row["title"]).lower() for x in action) if action else True
-        if overlap >= need and need > 0:
-            scored.append((i, row, acts, _date_match(row, claim)))
+        if overlap >= need > 0:
+            scored.append((i, row, acts, _date_match(row, claim.period)))
     both = [(r, m) for _, r, acts, m in scored if acts]
     at_date = [r for _, r, acts, m in scored if m in ("exact", "consistent") and not acts]
     evidence = [_row_evidence(r, "supported" if m in ("exact", "consistent") else
@@ -236,10 +240,12 @@ def _memberships(ctx: Context, claim: Claim) -> Result:
     now = datetime.date.today().year
     words = (f"joined {org.label} in {when[0]}" if join and when else
              f"{'observer' if claim.status == 'observer' else 'member'} of {org.label} "
-             + (f"in {p.text}" if when else "today"))
+             + (f"in {p.text}" if p and when else "today"))
     query = (f"Is each of {_names(claim.countries)} a {words}? COW IGO membership (to 2014), "
              "amity's regions table and the timeline's membership rows")
-    verdicts, evidence, reasons = [], [], []
+    verdicts: list[str] = []
+    evidence: list[Evidence] = []
+    reasons: list[str] = []
     for iso3 in claim.countries:
         outcomes, ev, why = country_membership(ctx, org, iso3, claim, when, join, now)
         evidence += ev

@@ -22,9 +22,11 @@ Rules that are easy to get wrong, and what this module does:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from amity.claims import _events
 from amity.claims.lexicon import NOT_A_FACT, PRODUCTS
@@ -73,37 +75,37 @@ class Claim:
 
 
 _CUE = re.compile(r"\b(?:" + "|".join(p for p in NOT_A_FACT if p != "may")
-                  + r")\b|(?-i:\bmay\b)(?!\s+\d)", re.I)
+                  + r")\b|(?-i:\bmay\b)(?!\s+\d)", re.IGNORECASE)
 _SERIES = re.compile(r"\b(?:reduc|decreas|declin|drop|fell|fall|rose|rise|ris|grew|grow|"
                      r"increas|jump|climb|slump|plung|doubl|went|further|then|before|after|"
-                     r"compared|from|up|down)", re.I)
-_RANGE = re.compile(r"\s*(?:-|–|to|and)\s*(?:US\$|\$)?\s*$", re.I)
+                     r"compared|from|up|down)", re.IGNORECASE)
+_RANGE = re.compile(r"\s*(?:-|–|to|and)\s*(?:US\$|\$)?\s*$", re.IGNORECASE)
 _PAST = re.compile(r"\b(?:was|were|had|stood|reached|rose|fell|grew|declined|dropped|"
                    r"increased|decreased|reduced|amounted|totall?ed|touched|recorded|jumped)\b",
-                   re.I)
+                   re.IGNORECASE)
 _PRESENT = re.compile(r"\b(?:is|are|has|have|stands|reaches|amounts|imports|exports|totals)\b",
-                      re.I)
+                      re.IGNORECASE)
 _TRADE = re.compile(r"\b(?:(?:bilateral|two-way|total)\s+)?(?:trad(?:e|ed|ing)|turnover|commerce)\b",
-                    re.I)
-_BILATERAL = re.compile(r"\b(?:bilateral|two-way|between|with)\b", re.I)
-_EXPORT = re.compile(r"\bexport(?:s|ed|ing)?\b", re.I)
-_IMPORT = re.compile(r"\bimport(?:s|ed|ing)?\b", re.I)
+                    re.IGNORECASE)
+_BILATERAL = re.compile(r"\b(?:bilateral|two-way|between|with)\b", re.IGNORECASE)
+_EXPORT = re.compile(r"\bexport(?:s|ed|ing)?\b", re.IGNORECASE)
+_IMPORT = re.compile(r"\bimport(?:s|ed|ing)?\b", re.IGNORECASE)
 _OTHER_MONEY = re.compile(r"\b(?:invest\w*|loans?|aid|assistance|credits?|gdp|budget|deals?|"
                           r"contracts?|projects?|pipeline|remittances?|debt|reserves|grants?|"
-                          r"package|funds?|funding|market|economy|revenue|sales)\b", re.I)
+                          r"package|funds?|funding|market|economy|revenue|sales)\b", re.IGNORECASE)
 _VOTE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bUN\s+General\s+Assembly\b|\bresolutions?\b",
-                   re.I)
+                   re.IGNORECASE)
 _GROWTH = re.compile(r"\b(grew|grow|rose|rise|increas\w*|jump\w*|climb\w*|up|fell|fall\w*|"
                      r"declin\w*|decreas\w*|drop\w*|down|shr[iu]nk\w*|contract\w*|plung\w*|"
-                     r"slump\w*)\s+(?:by\s+)?(?:about\s+|nearly\s+|over\s+|some\s+)?$", re.I)
-_SHARE = re.compile(r"\b(?:share|of\s+(?:its|their|the|total)\b|accounts?\s+for)", re.I)
+                     r"slump\w*)\s+(?:by\s+)?(?:about\s+|nearly\s+|over\s+|some\s+)?$", re.IGNORECASE)
+_SHARE = re.compile(r"\b(?:share|of\s+(?:its|their|the|total)\b|accounts?\s+for)", re.IGNORECASE)
 _GROUP = re.compile(r"(?:together|along)\s+with\s+(?:the\s+|its\s+)?neighbou?r(?:ing|s)"
-                    r"(?:\s+countries)?|and\s+(?:its\s+)?neighbou?r(?:ing\s+countries|s)", re.I)
+                    r"(?:\s+countries)?|and\s+(?:its\s+)?neighbou?r(?:ing\s+countries|s)", re.IGNORECASE)
 _PAIR_WORDS = re.compile(r"\b(?:both\s+(?:countries|sides|states|nations)|both\b|the\s+two\s+"
-                         r"(?:countries|sides|states|nations))", re.I)
+                         r"(?:countries|sides|states|nations))", re.IGNORECASE)
 _ANAPHORA = re.compile(r"^(?:as\s+a\s+result\s+of\s+(?:these|this|those|that)|these|this|those|"
-                       r"then|at\s+that\s+time|during\s+(?:these|this|that|those))\b", re.I)
-_PRODUCT_RES = [(p.key, re.compile(rf"\b(?:{p.pattern})\b", re.I)) for p in PRODUCTS]
+                       r"then|at\s+that\s+time|during\s+(?:these|this|that|those))\b", re.IGNORECASE)
+_PRODUCT_RES = [(p.key, re.compile(rf"\b(?:{p.pattern})\b", re.IGNORECASE)) for p in PRODUCTS]
 _CLAUSE = re.compile(r";|,\s*(?=(?:so|but|while|whereas|which|who)\b)|\s+so,|\s+but\s|:")
 
 
@@ -115,7 +117,7 @@ def find_pair(text: str) -> tuple[str, str] | None:
     """
     found = mentions(text)
     counts = Counter(m.iso3 for m in found)
-    first = {}
+    first: dict[str, int] = {}
     for m in found:
         first.setdefault(m.iso3, m.start)
     ranked = sorted(counts, key=lambda c: (-counts[c], first[c]))
@@ -124,7 +126,7 @@ def find_pair(text: str) -> tuple[str, str] | None:
 
 def _clauses(text: str, s0: int, s1: int) -> list[tuple[int, int]]:
     cuts = [s0] + [s0 + m.start() for m in _CLAUSE.finditer(text[s0:s1])] + [s1]
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [(a, b) for a, b in pairwise(cuts) if b > a]
 
 
 def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
@@ -150,7 +152,7 @@ def _group_amounts(text: str, money: list[Amount]) -> list[tuple[list[Amount], s
             last, how = groups[-1]
             between = text[last[-1].end:a.start]
             opened = re.search(r"\bfrom\s*$", text[max(0, last[0].start - 8):last[0].start],
-                               re.I) and re.search(r"\bto\b", between, re.I)
+                               re.IGNORECASE) and re.search(r"\bto\b", between, re.IGNORECASE)
             if (how in ("single", "series") and a.unit == last[-1].unit and len(between) < 80
                     and (_SERIES.search(between) or opened) and not _CUE.search(between)):
                 groups[-1] = (last + [a], "series")
@@ -163,13 +165,16 @@ def _group_amounts(text: str, money: list[Amount]) -> list[tuple[list[Amount], s
     return groups
 
 
+_YEAR_GAP = re.compile(r"[\s,]*(?:in|by|during|for|as\s+of)?\s*(?:the\s+year\s+)?(?:FY)?\s*",
+                       re.IGNORECASE)
+
+
 def _year_after(text: str, pos: int, limit: int, ps: list[Period]) -> int | None:
     """A year written right after ``pos`` ("$600 million in 2013"), before ``limit``."""
     for p in ps:
-        if pos <= p.start < min(limit, pos + 20) and p.first is not None and p.first == p.last:
-            if re.fullmatch(r"[\s,]*(?:in|by|during|for|as\s+of)?\s*(?:the\s+year\s+)?(?:FY)?\s*",
-                            text[pos:p.start], re.I):
-                return p.first
+        if (pos <= p.start < min(limit, pos + 20) and p.first is not None
+                and p.first == p.last and _YEAR_GAP.fullmatch(text[pos:p.start])):
+            return p.first
     return None
 
 
@@ -193,31 +198,19 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
             product = key
             elements.append((s0 + m.start(), s0 + m.end()))
             break
-    # the flow word nearest before the amount; only without one, a word after it
-    near = [(m.start(), k, m) for k, rx in (("exports", _EXPORT), ("imports", _IMPORT),
-                                            ("total", _TRADE)) for m in rx.finditer(before)]
+    # the flow word nearest before the amount; only without one, the nearest after it
+    flows = (("exports", _EXPORT), ("imports", _IMPORT), ("total", _TRADE))
+    near = [(m.start(), k, m) for k, rx in flows for m in rx.finditer(before)]
     if not near:
-        near = [(-m.start(), k, m) for k, rx in (("exports", _EXPORT), ("imports", _IMPORT),
-                                                 ("total", _TRADE))
+        near = [(-m.start(), k, m) for k, rx in flows
                 for m in rx.finditer(context, first.start - s0)]
-    if near:
-        _, kind, hit = max(near, key=lambda t: t[0])
-        exp = [hit] if kind == "exports" else []
-        imp = [hit] if kind == "imports" else []
-        trade = hit if kind == "total" else None
-    else:
-        exp, imp, trade = [], [], None
     out: dict = {"kind": "trade", "product": product, "amounts": tuple(group),
                  "years": tuple(years), "series": how == "series", "is_range": how == "range"}
     inside = [m for m in ms if s0 <= m.start < s1]
     isos = list(dict.fromkeys(m.iso3 for m in inside))
-    flow_m = None
-    if exp and (not imp or exp[-1].start > imp[-1].start):
-        flow_m, out["flow"] = exp[-1], "exports"
-    elif imp:
-        flow_m, out["flow"] = imp[-1], "imports"
-    elif trade:
-        flow_m, out["flow"] = trade, "total"
+    flow_m: re.Match[str] | None = None
+    if near:
+        _, out["flow"], flow_m = max(near, key=lambda t: t[0])
     if flow_m is None:
         other = _OTHER_MONEY.search(before) or _OTHER_MONEY.search(context)
         out.update(kind="money", measure=other.group().lower() if other else None,
@@ -229,8 +222,9 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
         fpos = s0 + flow_m.start()
         pre = [m.iso3 for m in inside if m.start < fpos]
         post = [m for m in inside if m.start > fpos]
-        partner_word = re.compile(r"\b(?:to|from|with)\s+(?:the\s+)?$", re.I)
-        partner = [m.iso3 for m in post if partner_word.search(text[max(s0, m.start - 12):m.start])]
+        partner_word = re.compile(r"\b(?:to|from|with)\s+(?:the\s+)?$", re.IGNORECASE)
+        partner = [m.iso3 for m in post
+                   if partner_word.search(text[max(s0, m.start - 12):m.start])]
         group_m = _GROUP.search(context)
         if group_m:
             out["group"] = "neighbours"
@@ -240,8 +234,8 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
             if len(isos) >= 2 and not group_m:
                 out["countries"], out["partner"] = (isos[0],), (isos[1],)
             elif (bilateral or not isos) and pair and not group_m:
-                a = isos[0] if isos and isos[0] in pair else pair[0]
-                out["countries"], out["partner"] = (a,), tuple(c for c in pair if c != a)
+                lead = isos[0] if isos and isos[0] in pair else pair[0]
+                out["countries"], out["partner"] = (lead,), tuple(c for c in pair if c != lead)
             else:
                 out["countries"] = tuple(isos[:1])
         else:
@@ -254,10 +248,10 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
     if out["kind"] == "trade" and not out.get("countries") and pair:
         out["countries"], out["partner"] = (pair[0],), (pair[1],)
     for iso3 in out.get("countries", ()) + out.get("partner", ()):  # the words naming them
-        near = [m for m in inside if m.iso3 == iso3 and abs(m.start - first.start) < 150]
-        if near:
-            m = min(near, key=lambda m: abs(m.start - first.start))
-            elements.append((m.start, m.end))
+        named = [m for m in inside if m.iso3 == iso3 and abs(m.start - first.start) < 150]
+        if named:
+            closest = min(named, key=lambda m: abs(m.start - first.start))
+            elements.append((closest.start, closest.end))
     out["tense"] = _tense(text[c0:last.end])
     out["not_a_fact"] = _cue(text, c0, min(c1, first.end + 25))
     out["elements"] = elements
@@ -278,10 +272,9 @@ def _percent_claim(text: str, sent: tuple[int, int], a: Amount, ms: list[Mention
     if vote:
         out.update(kind="vote", measure="un_agreement")
         out["elements"].append((s0 + vote.start(), s0 + vote.end()))
-    elif trade and _GROWTH.search(text[max(s0, a.start - 40):a.start]):
-        verb = _GROWTH.search(text[max(s0, a.start - 40):a.start])
+    elif trade and (verb := _GROWTH.search(text[max(s0, a.start - 40):a.start])):
         down = re.match(r"(?:fell|fall|declin|decreas|drop|down|shr[iu]nk|contract|plung|slump)",
-                        verb.group(1), re.I)
+                        verb.group(1), re.IGNORECASE)
         out.update(kind="trade", flow="growth", measure="trade_total_usd growth",
                    amounts=(replace(a, value=-a.value) if down else a,))
         out["elements"] += [(s0 + trade.start(), s0 + trade.end())]
@@ -360,8 +353,9 @@ def extract(text: str, pair: tuple[str, str] | None = None) -> list[Claim]:
     all_mentions = mentions(text)
     claims: list[dict] = []
     previous: Period | None = None
+    starts = [m.start for m in all_mentions]
     for s0, s1 in sentences(text):
-        ms = [m for m in all_mentions if s0 <= m.start < s1]
+        ms = all_mentions[bisect.bisect_left(starts, s0):bisect.bisect_left(starts, s1)]
         found = amounts(text, s0, s1)
         ps = periods(text, s0, s1, taken=[(a.start, a.end) for a in found])
         clauses = _clauses(text, s0, s1)

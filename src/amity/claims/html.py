@@ -9,6 +9,7 @@ the text (``#span-c3``).
 from __future__ import annotations
 
 from html import escape
+from itertools import pairwise
 
 from amity.claims.report import VERDICTS, CheckReport, Result, format_value
 
@@ -52,7 +53,7 @@ def _text_html(report: CheckReport) -> str:
         cuts.update((r.claim.start, r.claim.end))
     bounds = sorted(cuts)
     out, opened = [], set()
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in pairwise(bounds):
         piece = escape(text[a:b])
         over = [r for r in report.results if r.claim.start <= a and b <= r.claim.end]
         if not over:

@@ -8,8 +8,10 @@ only, never substrings: "Niger" is not found in "Nigeria").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import pandas as pd
 
@@ -97,20 +99,29 @@ def mentions(text: str) -> list[Mention]:
     >>> [m.iso3 for m in mentions("the Indo-U.S. axis and the Soviet Union")]
     ['IND', 'USA', 'RUS']
     """
+    return list(_mentions(text))
+
+
+@functools.lru_cache(maxsize=8)
+def _mentions(text: str) -> tuple[Mention, ...]:
     grams = _ngrams(text)
     names = sorted({g for _, _, g in grams if g not in DEMONYMS and g + "." not in DEMONYMS})
     found = dict(zip(names, _countries.iso3_from(pd.Series(names, dtype="object"), "name")))
     taken: list[Mention] = []
+    covered = 0  # grams come in text order, longest first at each start
     for start, end, gram in sorted(grams, key=lambda g: (g[0], -(g[1] - g[0]))):
+        if start < covered:
+            continue
         iso3 = DEMONYMS.get(gram) or DEMONYMS.get(gram + ".")
         if iso3 is None:
             value = found.get(gram)
             iso3 = None if value is None or pd.isna(value) else str(value)
-        if iso3 and not any(m.start <= start < m.end for m in taken):
+        if iso3:
+            covered = end
             if text[end - 1] == "." and DEMONYMS.get(gram + ".") is None:
                 end -= 1  # the full stop of the sentence
             taken.append(Mention(start, end, iso3))
-    return taken
+    return tuple(taken)
 
 
 @dataclass(frozen=True)
@@ -134,11 +145,11 @@ _SCALE = (r"(?:\s*(?P<scale>trillion|billion|million|thousand|crores?|lakhs?|lac
 _PRE = r"(?P<pre>US\s?\$|USD|\$|Rs\.?|PKR|INR|RUB|EUR|GBP|CNY|RMB|₹|₽|€|£|¥)"
 _POST = (r"(?:\s+(?P<post>(?:US\s+)?dollars?|USD|rupees?|roubles|rubles|euros?|yuan|RMB|PKR|"
          r"INR|RUB))")
-_MONEY = re.compile(rf"(?:{_PRE}\s?)?(?<![\w.,]){_NUM}{_SCALE}{_POST}?", re.I)
-_BARE = re.compile(rf"(?<![\w.,]){_NUM}(?P<scale2>\s*(?:trillion|billion|million|bn|mn|tn)\b)", re.I)
-_PERCENT = re.compile(rf"(?<![\w.,]){_NUM}\s*(?P<pct>%|per\s?cent\b|percentage\s+points?\b)", re.I)
+_MONEY = re.compile(rf"(?:{_PRE}\s?)?(?<![\w.,]){_NUM}{_SCALE}{_POST}?", re.IGNORECASE)
+_BARE = re.compile(rf"(?<![\w.,]){_NUM}(?P<scale2>\s*(?:trillion|billion|million|bn|mn|tn)\b)", re.IGNORECASE)
+_PERCENT = re.compile(rf"(?<![\w.,]){_NUM}\s*(?P<pct>%|per\s?cent\b|percentage\s+points?\b)", re.IGNORECASE)
 _QUAL = re.compile(r"(?:^|\W)(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len,
-                                                   reverse=True)) + r")\s*$", re.I)
+                                                   reverse=True)) + r")\s*$", re.IGNORECASE)
 
 
 def _half_step(num: str) -> float:
@@ -196,7 +207,7 @@ def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
                               prev.unit, _qualifier(span, m.start()),
                               _half_step(m.group("num")) * scale, m.group(), scale_word, False))
     out.sort(key=lambda a: a.start)
-    for i, (a, b) in enumerate(zip(out, out[1:])):  # "$1.2-1.5 billion", "$500 to 600 million"
+    for i, (a, b) in enumerate(pairwise(out)):  # "$1.2-1.5 billion", "$500 to 600 million"
         if (a.scale_word is None and b.scale_word and a.unit == b.unit
                 and re.fullmatch(r"\s*(?:-|–|to|and)\s*", text[a.end:b.start])):
             scale = SCALES[b.scale_word]
@@ -234,15 +245,15 @@ _DATES = [
     ("day", re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>{_YEAR})\b")),
     ("day", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("month", re.compile(rf"\b{_MONTH},?\s+(?P<y>{_YEAR})\b")),
-    ("decade", re.compile(rf"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?"
-                          r"(?P<dec>1[6-9]\d0|20\d0)['’]?s\b", re.I)),
+    ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<part>early|mid|late)[\s-]+)?"
+                          r"(?P<dec>1[6-9]\d0|20\d0)['’]?s\b", re.IGNORECASE)),
     ("range", re.compile(rf"\b(?:FY\s?)?(?P<y1>{_YEAR})\s*(?:-|–|/|to|and|until|till)\s*"
                          rf"(?:FY\s?)?(?P<y2>{_YEAR}|\d{{2}})\b(?![.,]?\d)")),
     ("open", re.compile(rf"\b(?:since|from)\s+(?P<y>{_YEAR})\b(?!\s*(?:-|–|to|and|until)\s*\d)")),
     ("year", re.compile(rf"(?<![\d$,.])\b(?P<y>{_YEAR})\b(?![\d%]|\s*(?:million|billion|bn|mn)\b)")),
     ("vague", re.compile(r"\b(?:in\s+)?(?:previous|earlier|later|subsequent|recent|past|"
                          r"following|last\s+few|coming)\s+years?\b|\blast\s+year\b|"
-                         r"\bthis\s+year\b|\bin\s+the\s+past\b", re.I)),
+                         r"\bthis\s+year\b|\bin\s+the\s+past\b", re.IGNORECASE)),
 ]
 _DECADE_PART = {"early": (0, 3), "mid": (4, 6), "late": (7, 9), None: (0, 9)}
 

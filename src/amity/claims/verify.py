@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from typing import Any
 
 from amity.claims import _sources
 from amity.claims.extract import Claim
@@ -54,6 +56,13 @@ class Context:
     pair: tuple[str, str] | None = None
     tolerance: float = TOLERANCE
     cache: dict = field(default_factory=dict)
+
+    def has(self, table: str) -> bool:
+        """Whether the store has rows in ``table`` (asked once per check)."""
+        key = ("has", table)
+        if key not in self.cache:
+            self.cache[key] = self.store.has(table)
+        return self.cache[key]
 
 
 def compare(amount: Amount, value: float, tol: float = TOLERANCE,
@@ -109,7 +118,7 @@ def _compare_range(lo: Amount, hi: Amount, value: float, tol: float) -> tuple[st
 
 def fit(points: Sequence[Amount], values: dict[int, float], *, tol: float = TOLERANCE,
         years: Sequence[int | None] | None = None, within: tuple[int, int] | None = None,
-        bound: str = "same", scale: float = 1.0) -> dict | None:
+        bound: str = "same", scale: float = 1.0) -> dict[str, Any] | None:
     """The best-matching run of consecutive years for ``points`` in ``values``.
 
     ``years`` pins points to years (None: free); ``within`` limits the run. Returns
@@ -125,11 +134,12 @@ def fit(points: Sequence[Amount], values: dict[int, float], *, tol: float = TOLE
     n = len(points)
     known = list(years) if years is not None else [None] * n
     lo, hi = within or (-10_000, 10_000)
-    claimed_steps = [_sign(b.value - a.value, a.value) for a, b in zip(points, points[1:])]
-    best = None
-    starts = sorted(values) if any(k is None for k in known) else [None]
-    for start in starts:
-        run = list(range(start, start + n)) if start is not None else list(known)
+    claimed_steps = [_sign(b.value - a.value, a.value) for a, b in pairwise(points)]
+    best: dict[str, Any] | None = None
+    free = any(k is None for k in known)
+    runs = ([list(range(start, start + n)) for start in sorted(values)] if free
+            else [[int(k) for k in known if k is not None]])
+    for run in runs:
         if run[0] < lo or run[-1] > hi or any(y not in values for y in run):
             continue
         if any(k is not None and k != y for k, y in zip(known, run)):
@@ -140,7 +150,7 @@ def fit(points: Sequence[Amount], values: dict[int, float], *, tol: float = TOLE
         exact = [abs(v - p.value) / abs(p.value) if p.value else abs(e)
                  for p, v, e in zip(points, vals, errs)]
         mean = sum(exact) / n
-        steps = [_sign(b - a, a) for a, b in zip(vals, vals[1:])]
+        steps = [_sign(b - a, a) for a, b in pairwise(vals)]
         agrees = all(c == 0 or d == 0 or c == d for c, d in zip(claimed_steps, steps))
         # a run whose ups and downs match the claim's beats any run that does not
         if best is None or (agrees, -mean) > (best["direction_as_claimed"],
@@ -208,8 +218,26 @@ def _mode(claim: Claim) -> tuple[str, tuple[int, int] | None]:
     return "latest", None
 
 
+def _key(claim: Claim) -> tuple:
+    """What a claim says, without where it says it: equal keys get equal verdicts."""
+    p = claim.period
+    return (claim.kind, claim.countries, claim.partner, claim.flow, claim.product,
+            claim.group, claim.org, claim.series, claim.is_range, claim.years,
+            (p.first, p.last, p.date, p.precision, p.text) if p else None, claim.tense,
+            claim.count, claim.level, claim.person, claim.topics, claim.action, claim.status,
+            claim.measure, claim.not_a_fact,
+            tuple((a.value, a.unit, a.qualifier, a.half_step) for a in claim.amounts))
+
+
 def verify_claim(ctx: Context, claim: Claim) -> Result:
-    """The verdict on one claim."""
+    """The verdict on one claim (a claim made again in the same text is answered once)."""
+    key = ("result", _key(claim))
+    if key not in ctx.cache:
+        ctx.cache[key] = _verify_claim(ctx, claim)
+    return replace(ctx.cache[key], claim=claim)
+
+
+def _verify_claim(ctx: Context, claim: Claim) -> Result:
     from amity.claims import _verify_events
 
     if claim.not_a_fact:

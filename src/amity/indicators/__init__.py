@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from amity.indicators import economic, military, multilateral, people, political
+from amity.indicators import economic, media, military, multilateral, people, political
 
 if TYPE_CHECKING:
     from amity.store import Store
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["FAMILIES", "Family", "Slice", "default_slices"]
 
 _UN = ("un_agreement", "un_common_votes", "un_kappa")
+_EVENTS = ("events_count", "events_goldstein_mean", "events_tone_mean", "events_coop_share",
+           "events_conflict_share")
 _TRADE = ("trade_a_to_b_usd", "trade_b_to_a_usd", "trade_total_usd", "trade_balance_a_usd",
           "trade_share_a", "trade_share_b")
 
@@ -69,6 +71,10 @@ FAMILIES: tuple[Family, ...] = (
            people.migration_dyadic(s, release=r, countries=c, years=y)),
     Family("students", ("students_a_in_b", "students_b_in_a"), lambda s, r, c, y:
            people.students_dyadic(s, release=r, countries=c, years=y)),
+    Family("gdelt", _EVENTS, lambda s, r, c, y: media.events_dyadic(
+        s, source="gdelt", release=r, countries=c, years=y)),
+    Family("icews", _EVENTS, lambda s, r, c, y: media.events_dyadic(
+        s, source="icews", release=r, countries=c, years=y)),
 )
 
 
@@ -90,7 +96,8 @@ def default_slices(store: Store, years: tuple[int, int] | None = None, *,
     Sources of the same indicators are taken in :data:`FAMILIES` order (the documented
     priority); each takes the years of its coverage that no earlier source covers. So
     trade comes from COW to 2014, then from IMF DOTS (2019-2020), then OTS fills 2015-2018,
-    each row labelled with its own source. ``prefer`` (``"source"`` or
+    each row labelled with its own source. A source's other releases fill years its
+    default release does not cover (GDELT's 1.0 and 2.0 files). ``prefer`` (``"source"`` or
     ``"source/release"``) moves one source (and release) to the front.
     """
     want, want_release = (prefer.split("/", 1) + [None])[:2] if prefer else (None, None)
@@ -101,21 +108,20 @@ def default_slices(store: Store, years: tuple[int, int] | None = None, *,
         releases = store.releases(fam.source)
         if fam.source == want and want_release in releases:
             releases = [want_release]
-        if not releases:
-            continue
-        row = datasets[(datasets["source"] == fam.source) & (datasets["release"] == releases[0])]
-        lo, hi = row["coverage_start"].iloc[0], row["coverage_end"].iloc[0]
-        if pd.isna(lo) or pd.isna(hi):
-            continue
-        lo, hi = int(lo), int(hi)
-        if years is not None:
-            lo, hi = max(lo, years[0]), min(hi, years[1])
-        taken = set().union(*(claimed.get(n, set()) for n in fam.indicators))
-        free = [y for y in range(lo, hi + 1) if y not in taken]
-        for start, end in _runs(free):
-            out.append(Slice(fam, releases[0], (start, end)))
-        for name in fam.indicators:
-            claimed.setdefault(name, set()).update(free)
+        for release in releases:  # the default release first; others fill other years
+            row = datasets[(datasets["source"] == fam.source) & (datasets["release"] == release)]
+            lo, hi = row["coverage_start"].iloc[0], row["coverage_end"].iloc[0]
+            if pd.isna(lo) or pd.isna(hi):
+                continue
+            lo, hi = int(lo), int(hi)
+            if years is not None:
+                lo, hi = max(lo, years[0]), min(hi, years[1])
+            taken = set().union(*(claimed.get(n, set()) for n in fam.indicators))
+            free = [y for y in range(lo, hi + 1) if y not in taken]
+            for start, end in _runs(free):
+                out.append(Slice(fam, release, (start, end)))
+            for name in fam.indicators:
+                claimed.setdefault(name, set()).update(free)
     return out
 
 

@@ -19,6 +19,8 @@ from amity.sources import (
     cow,
     cow_trade,
     dots,
+    gdelt,
+    icews,
     migration,
     openflights,
     ots,
@@ -35,7 +37,7 @@ from amity.sources._base import Dataset
 __all__ = ["Dataset", "all_datasets", "get_dataset", "source_names", "user_dataset"]
 
 _MODULES = (amity_countries, cow, unvotes, cow_trade, dots, comtrade, ots, wits, baci, wto,
-            atop, sipri, openflights, migration, students, wdi, timeline)
+            atop, sipri, openflights, migration, students, wdi, gdelt, icews, timeline)
 
 
 def all_datasets() -> tuple[Dataset, ...]:
