@@ -134,8 +134,8 @@ def _section(m: dict, info: dict[str, str], ingest: dict, level: str = "##") -> 
 article followed by synthetic paragraphs from fixed templates (trade values, flows,
 series, ranges, UN vote agreement, memberships, visits, agreements, forecasts, rupee
 amounts and sentences without claims) over eight country pairs, seeded so every run reads
-the same text (`benchmarks/bench_claims.py`). The store holds {", ".join(SOURCES)}
-({ingest}), ingested from the mirror before timing. One child process; `extract` is the
+the same text (`benchmarks/bench_claims.py`). The store holds these sources, ingested
+from the mirror before timing ({ingest}): {", ".join(SOURCES)}. One child process; `extract` is the
 parse alone (no store), `check` everything: parse, queries (one per source and release
 for all the text's countries, then cached within the check) and verdicts, from a fresh
 context each run. Cold is the first check after opening the store; warm the best of 3.
@@ -148,8 +148,9 @@ context each run. Cold is the first check after opening the store; warm the best
 
 Target (whole check of 20,000 words under 10 s): {target} (cold {m['cold']:.2f} s, warm
 {m['check_best']:.2f} s). Deterministic: the reports of all runs are
-{"identical" if m['same'] else "NOT identical"}. Pair found in the text:
-{"-".join(m['pair'])}. Claims by kind: {kinds}. Verdicts: {counts}.
+{"identical" if m['same'] else "NOT identical"}. Pair found in the text: {"-".join(m['pair'])}.
+Claims by kind: {kinds}. Verdicts: {counts} (the synthetic figures are random, so most
+are contradicted).
 
 The article's claims in the same run:
 

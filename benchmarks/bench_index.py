@@ -190,7 +190,7 @@ wide AS (
         tail = _dynamics_frames(series)
     return f"""CREATE OR REPLACE TABLE {table} AS
 WITH {head},
-scored AS {'MATERIALIZED ' if form == 'wide' else ''}(
+scored AS (
   SELECT *, ({total}) / ({cov})::DOUBLE AS composite, {cov} AS coverage,
          {pick('least')} AS weakest, {pick('greatest')} AS strongest
   FROM wide WHERE {cov} > 0),
@@ -257,17 +257,16 @@ def _dynamics_lags(series: list[str]) -> str:
             f"CASE WHEN {s} IS NOT NULL AND {prior_ok} "
             f"THEN (_{s}_1 + _{s}_2 + _{s}_3) / 3.0 END AS {s}_prior3")
     return f"""lagged AS (
-  SELECT a, b, year, {', '.join(series)}, {', '.join(lags)}
+  SELECT *, {', '.join(lags)}
   FROM scored WINDOW w AS (PARTITION BY a, b ORDER BY year)),
 terms AS (SELECT *, {', '.join(terms)} FROM lagged),
 sums AS (SELECT *, {', '.join(sums)} FROM terms),
-dyn AS (SELECT a, b, year, {', '.join(series)}, {', '.join(out)} FROM sums),
-brk AS (SELECT * EXCLUDE ({', '.join(series)}), {', '.join(_brk(s) for s in series)} FROM dyn)
-SELECT * FROM scored JOIN brk USING (a, b, year)"""
+dyn AS (SELECT *, {', '.join(out)} FROM sums)
+SELECT * EXCLUDE ({', '.join(helpers)}), {', '.join(_brk(s) for s in series)} FROM dyn"""
 
 
 def pandas_index(panel: Any, columns: list[str]) -> Any:
-    """The index with pandas: per-year average ranks, row means, grouped rolling windows."""
+    """The index with pandas: per-year average ranks, row means, shifted previous years."""
     import numpy as np
     import pandas as pd
 
@@ -290,30 +289,32 @@ def pandas_index(panel: Any, columns: list[str]) -> Any:
     out["weakest"] = label[scores.idxmin(axis=1)].to_numpy()
     out["strongest"] = label[scores.idxmax(axis=1)].to_numpy()
 
-    # dynamics: sort by pair and year; one day stands for one year in the offset windows
+    # dynamics: sort by pair and year; a pair has one row per year, so the years t-4 ..
+    # t-1 are among its 4 previous rows (shift): each counts when in the window and not NA
     out = out.sort_values(["a", "b", "year"], ignore_index=True)
     series = ["composite"] + [f"score_{d}" for d in dims]
-    x0 = float(out["year"].min())
-    cols: dict[str, Any] = {"pair": pd.factorize(out["a"] + "|" + out["b"])[0],
-                            "t": pd.to_datetime(out["year"] - int(x0), unit="D")}
+    pair = ((out["a"] != out["a"].shift()) | (out["b"] != out["b"].shift())).cumsum()
+    year = out["year"].astype("float64")
+    back = range(1, WINDOW)
+    gap = {k: (year - year.shift(k)).where(pair.shift(k) == pair) for k in back}
     for s in series:
-        y = out[s].to_numpy()
-        x = np.where(np.isnan(y), np.nan, out["year"].to_numpy() - x0)
-        cols.update({f"{s}|y": y, f"{s}|x": x, f"{s}|xy": x * y, f"{s}|xx": x * x})
-    work = pd.DataFrame(cols)
-    ys = [f"{s}|y" for s in series]
-    last = work.groupby("pair", sort=False).rolling(f"{WINDOW}D", on="t")
-    sums = last[[c for c in work.columns if "|" in c]].sum().reset_index(drop=True)
-    counts = last[ys].count().reset_index(drop=True)
-    prev = work.groupby("pair", sort=False).rolling("3D", on="t", closed="left")[ys]
-    psum, pcount = prev.sum().reset_index(drop=True), prev.count().reset_index(drop=True)
-    for s in series:
-        k, sx, sy = counts[f"{s}|y"], sums[f"{s}|x"], sums[f"{s}|y"]
-        slope = (k * sums[f"{s}|xy"] - sx * sy) / (k * sums[f"{s}|xx"] - sx * sx)
         v = out[s]
-        out[f"{s}_trend"] = slope.where((k >= 3) & v.notna()).to_numpy()
-        prior = (psum[f"{s}|y"] / 3.0).where((pcount[f"{s}|y"] == 3) & v.notna())
-        out[f"{s}_prior3"] = prior.to_numpy()
+        xs, ys = [pd.Series(0.0, index=v.index).where(v.notna())], [v]
+        for k in back:
+            inside = (gap[k] <= WINDOW - 1) & v.shift(k).notna()
+            xs.append((-gap[k]).where(inside))
+            ys.append(v.shift(k).where(inside))
+        count = sum(y.notna().astype("float64") for y in ys)
+        sx, sy = sum(x.fillna(0.0) for x in xs), sum(y.fillna(0.0) for y in ys)
+        sxy = sum((x * y).fillna(0.0) for x, y in zip(xs, ys))
+        sxx = sum((x * x).fillna(0.0) for x in xs)
+        slope = (count * sxy - sx * sy) / (count * sxx - sx * sx)
+        out[f"{s}_trend"] = slope.where((count >= 3) & v.notna())
+        full = v.notna()
+        for k in (1, 2, 3):
+            full &= (gap[k] == k) & v.shift(k).notna()
+        prior = ((v.shift(1) + v.shift(2) + v.shift(3)) / 3.0).where(full)
+        out[f"{s}_prior3"] = prior
         diff = (v - prior).to_numpy()
         out[f"{s}_break"] = np.select([diff >= THRESHOLD, diff <= -THRESHOLD], ["up", "down"],
                                       default=None)

@@ -26,7 +26,8 @@ Methods, each in its own child process (peak RSS = that child's ``ru_maxrss``):
     markets on (year, product) and merges with the flows.
 
 All methods must give the same rows and values (relative 1e-9, NA on the same rows),
-checked in the run. Timing: one warm-up, then best of 3, inside each child. Run:
+checked in the run. Timing: one warm-up, then best of 3, inside each child; each run's
+result is released before the next run starts, so the peak RSS is one run's. Run:
 ``.venv/bin/python benchmarks/bench_opportunities.py``.
 """
 
@@ -233,8 +234,16 @@ def _runner(method: str, store_path: str) -> Any:
 
 
 def child_measure(method: str, store_path: str, out: str) -> None:
-    run = _runner(method, store_path)
-    best, times, frame = _common.best_of(run, repeat=3, warmup=1)
+    compute = _runner(method, store_path)
+    held: list[Any] = []
+
+    def run() -> None:
+        # drop the previous run's result first: peak memory is then one run's, not two
+        held.clear()
+        held.append(compute())
+
+    best, times, _ = _common.best_of(run, repeat=3, warmup=1)
+    frame = held.pop()
     frame = frame.astype({"a": str, "b": str, "product": str, "year": "int64"})
     frame.sort_values(KEYS, ignore_index=True).to_parquet(out)
     _common.child_reply({"best": best, "times": times, "rows": len(frame)})
@@ -311,7 +320,8 @@ RCA, expected = X_ak/X_wk · M_bk, actual (0 where the flow is known to be absen
 where OTS does not cover it), untapped = max(0, expected − actual) (DESIGN.md §6;
 docs/opportunities.md). The result is a pandas DataFrame with categorical country and
 product codes. Seconds: best of 3 after one warm-up. Peak RSS: that process's
-`ru_maxrss`, absolute (a process that only imports amity and opens the store peaks at
+`ru_maxrss`, absolute, over the four runs (each run's result is released before the next
+starts; a process that only imports amity and opens the store peaks at
 {extra['baseline_rss']:.0f} MB, the driver at {extra['driver_rss']:.0f} MB). The pandas
 baseline reads the needed columns from the store before timing starts; amity and the raw
 SQL read the store inside the timing.

@@ -53,3 +53,12 @@ def gz(src: Path, dest_dir: Path, name: str | None = None) -> Path:
     with open(src, "rb") as fin, gzip.open(dest, "wb") as fout:
         shutil.copyfileobj(fin, fout)
     return dest
+
+
+@pytest.fixture(scope="session")
+def real_home(tmp_path_factory: pytest.TempPathFactory, real_store: Store) -> Path:
+    """An AMITY_HOME holding a copy of :func:`real_store`'s file (for CLI subprocesses)."""
+    home = tmp_path_factory.mktemp("realhome")
+    real_store._raw.execute("CHECKPOINT")
+    shutil.copyfile(real_store.path, home / "amity.duckdb")
+    return home

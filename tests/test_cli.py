@@ -12,7 +12,7 @@ import pytest
 
 from amity.ingest import ingest_files
 from amity.store import open_store
-from tests.conftest import DATA, ISSUE2_SOURCES, gz
+from tests.conftest import DATA, gz
 
 
 def amity(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -23,12 +23,9 @@ def amity(*args: str, home: Path, stdin: str | None = None) -> subprocess.Comple
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
-    home = tmp_path_factory.mktemp("clihome")
-    args = [a for s in ISSUE2_SOURCES for a in ("--source", s)]
-    done = amity("setup", "--mirror", str(mirror), *args, home=home)
-    assert done.returncode == 0, done.stderr
-    return home
+def home(real_home: Path) -> Path:
+    """The session's real store (ingested with `setup`), copied into an AMITY_HOME."""
+    return real_home
 
 
 @pytest.mark.mirror

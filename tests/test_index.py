@@ -107,7 +107,7 @@ def test_real_index_numpy_equals_ibis(indexed_store: Store) -> None:
 @pytest.mark.mirror
 def test_real_rank_matches_pandas_ranking(indexed_store: Store) -> None:
     """PAK's political ranking in 2010, recomputed from the panel with pandas' rank."""
-    from amity.rank import rank_partners
+    from amity.ranking import rank_partners
 
     panel = indexed_store.ibis.table("panel")
     year = panel.filter(panel.year == 2010).to_pandas()

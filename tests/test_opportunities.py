@@ -22,6 +22,7 @@ import gzip
 import json
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -313,8 +314,9 @@ def ots_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Store:
     store.close()
 
 
-def _gz(path: Path) -> csv.DictReader:
-    return csv.DictReader(gzip.open(path, "rt", newline=""))
+def _gz(path: Path) -> Iterator[dict[str, str]]:
+    with gzip.open(path, "rt", newline="") as f:
+        yield from csv.DictReader(f)
 
 
 def _num(text: str) -> float:
@@ -405,3 +407,55 @@ def test_pak_rus_trade_indices_recomputed(ots_store: Store, ots_2018: dict,
     want = (flow / float(yr["pak"]["export_value_usd"])) / (
         float(yr["rus"]["import_value_usd"]) / world)
     assert got.trade_intensity_a_to_b == pytest.approx(want, rel=1e-6)  # 0.7213
+
+
+@pytest.fixture(scope="module")
+def other_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Store:
+    """UN Comtrade (HS chapters, default release) and the BACI HS6 sample, parsed by their
+    own modules."""
+    from amity.sources import baci, comtrade
+
+    store = Store(tmp_path_factory.mktemp("other") / "s.duckdb")
+    for ds in (comtrade.DATASETS[0], baci.DATASETS[0]):
+        store.ingest(ds, ds.parse({f.name: mirror / f.path for f in ds.files}, "error"),
+                     hashes={})
+    yield store
+    store.close()
+
+
+@pytest.mark.mirror
+def test_comtrade_chapters_recomputed(other_store: Store, mirror: Path) -> None:
+    path = mirror / "comtrade/comtrade_hs2_exports_top30_2019_2020_combined.csv.gz"
+    to_rus: dict[str, float] = defaultdict(float)  # China's 2019 exports to Russia by chapter
+    for r in _gz(path):
+        if (r["yr"], r["rt3ISO"], r["pt3ISO"], r["rgCode"]) == ("2019", "CHN", "RUS", "2"):
+            to_rus[r["cmdCode"]] += float(r["TradeValue"])
+    df = amity.opportunities("CHN", "RUS", year=2019, source="comtrade", store=other_store)
+    assert df.attrs["level"] == "chapter" and df.attrs["source"] == "comtrade"
+    got = df.set_index("product")["actual_usd"]
+    for chapter in ("61", "84", "85"):
+        assert got[chapter] == to_rus[chapter]
+    # Russia's imports are the 30 reporters' exports to it: lower bounds, and said so
+    assert any("lower bounds" in c for c in df.attrs["caveats"])
+    grp = amity.opportunities("CHN", "RUS", year=2019, source="comtrade", level="group",
+                              store=other_store)
+    tex = row(grp, "Textiles and Clothing")
+    assert tex.actual_usd == sum(v for c, v in to_rus.items() if 50 <= int(c) <= 63)
+
+
+@pytest.mark.mirror
+def test_baci_sample_hs6_recomputed(other_store: Store, mirror: Path) -> None:
+    flows: dict[tuple[str, str], float] = defaultdict(float)  # (exporter code, k) into RUS
+    for r in _gz(mirror / "baci/BACI_HS92_V202301_sample/ExampleTradeData.csv.gz"):
+        if r["j"] == "643":  # Russia
+            flows[r["i"], f"{int(r['k']):06d}"] += float(r["v"]) * 1000  # thousands of US$
+    zaf = {k: v for (i, k), v in flows.items() if i == "710"}
+    k = max(zaf, key=zaf.get)
+    df = amity.opportunities("ZAF", "RUS", source="baci", store=other_store)
+    assert df.attrs["level"] == "hs6" and df.attrs["year"] == 2021
+    got = row(df, k)
+    assert got.actual_usd == pytest.approx(zaf[k], abs=1)
+    # the sample's "world" is Afghanistan and South Africa: Russia's imports of k are
+    # the two exporters' sales to it
+    assert got.market_imports_usd == pytest.approx(zaf[k] + flows.get(("4", k), 0.0), abs=2)
+    assert any("sums over the 2 exporters" in c for c in df.attrs["caveats"])

@@ -15,8 +15,8 @@ __all__ = ["export", "rank"]
 
 def rank(country: str | int, *, year: int | None = None, dimension: str | None = None,
          top: int | None = 20, store: Store | None = None) -> pd.DataFrame:
-    """A country's partners ranked by the relationship index (see :func:`amity.rank.rank_partners`)."""
-    from amity.rank import rank_partners
+    """A country's partners ranked by the relationship index (see :func:`amity.ranking.rank_partners`)."""
+    from amity.ranking import rank_partners
 
     if store is not None:
         return rank_partners(store, country, year=year, dimension=dimension, top=top)
@@ -27,8 +27,8 @@ def rank(country: str | int, *, year: int | None = None, dimension: str | None =
 def export(out: str | os.PathLike[str], *, years: tuple[int, int] | None = None,
            directed: bool = True, indicators: Sequence[str] | None = None,
            store: Store | None = None) -> tuple[Path, Path, int]:
-    """Write the all-pairs dyad-year dataset and its dictionary (see :mod:`amity.export`)."""
-    from amity.export import export as run
+    """Write the all-pairs dyad-year dataset and its dictionary (see :mod:`amity.dataset`)."""
+    from amity.dataset import export as run
 
     if store is not None:
         return run(store, out, years=years, directed=directed, indicators=indicators)

@@ -320,7 +320,7 @@ def rank(
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
 ) -> None:
     """Rank a country's partners by the relationship index (or one dimension)."""
-    from amity.rank import rank_partners
+    from amity.ranking import rank_partners
 
     with _store(read_only=True) as store:
         frame = rank_partners(store, country, year=year, dimension=dimension, top=top)
@@ -357,7 +357,7 @@ def export(
         help="Comma-separated indicator columns (default: all).")] = None,
 ) -> None:
     """Write the dyad-year dataset for all pairs, with a data dictionary beside it."""
-    from amity.export import export as run_export
+    from amity.dataset import export as run_export
     from amity.profile import parse_years
 
     chosen = [c.strip() for c in indicators.split(",")] if indicators else None

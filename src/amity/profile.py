@@ -25,7 +25,7 @@ from amity import countries as _countries
 from amity._exceptions import InputError, MissingDataError
 from amity.indicators import FAMILIES, Slice, default_slices
 from amity.indicators._catalog import INDICATORS
-from amity.rank import benchmark_pairs, pair_index, scorecard
+from amity.ranking import benchmark_pairs, pair_index, scorecard
 from amity.store import Store, open_store
 
 __all__ = ["Profile", "parse_years", "profile"]

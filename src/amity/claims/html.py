@@ -34,8 +34,11 @@ margin:0 0 10px;font-size:13px}
 .badge{display:inline-block;color:#fff;border-radius:10px;padding:0 8px;font-size:12px}
 .quote{font-style:italic;color:#57606a}
 .query{color:#57606a;font-size:12px}
-table{border-collapse:collapse;width:100%;margin-top:4px;font-size:12px}
-td,th{border-top:1px solid #eaeef2;padding:2px 4px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin-top:4px;font-size:12px;table-layout:fixed}
+td,th{border-top:1px solid #eaeef2;padding:2px 4px;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
+th:nth-child(1){width:18%}th:nth-child(2){width:9%}th:nth-child(3){width:25%}
+th:nth-child(4){width:16%}
 .sources{font-size:12px;color:#57606a;padding:8px 20px;border-top:1px solid #d0d7de}
 """
 

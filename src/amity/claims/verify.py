@@ -262,6 +262,9 @@ def _verify_claim(ctx: Context, claim: Claim) -> Result:
                       "a trade share)")
     from amity.claims._judge import judge_numeric
 
+    if not claim.countries:
+        return Result(claim, "unverifiable", "a quantity of countries the text does not name",
+                      "the text does not say which countries (give the pair: --pair A B)")
     series, query = _sources.series_for(ctx, claim)
     return judge_numeric(ctx, claim, series, query)
 
