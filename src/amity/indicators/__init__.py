@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from amity.indicators import economic, media, military, multilateral, people, political
+from amity.indicators import (
+    economic,
+    media,
+    military,
+    multilateral,
+    people,
+    political,
+    trade_indices,
+)
 
 if TYPE_CHECKING:
     from amity.store import Store
@@ -58,6 +66,8 @@ FAMILIES: tuple[Family, ...] = (
         s, source="ots", release=r, countries=c, years=y)),
     Family("wits", _TRADE, lambda s, r, c, y: economic.trade_dyadic(
         s, source="wits", release=r, countries=c, years=y)),
+    Family("ots", ("trade_intensity_a_to_b", "trade_complementarity_a_b"), lambda s, r, c, y:
+           trade_indices.trade_indices_dyadic(s, source="ots", release=r, countries=c, years=y)),
     Family("cow_igo", ("shared_igos", "shared_igos_list"),
            lambda s, r, c, y: multilateral.shared_igos(s, countries=c, years=y,
                                                        with_list=c is not None)),

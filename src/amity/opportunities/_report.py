@@ -125,7 +125,6 @@ def _market_totals(p: Plan, a: str, imp: pd.DataFrame, supp: pd.DataFrame,
     imp = imp.assign(g=[group_of(k, p.space) for k in imp["k"]])
     supp = supp.assign(g=[group_of(k, p.space) for k in supp["k"]])
     demand = imp.groupby("g")["m"].sum()
-    sales = supp[supp["e"] == a].groupby("g")["v"].sum()
     by_group = prod.groupby("group")
     top = _suppliers(supp.groupby(["e", "g"], as_index=False)["v"].sum(), "g", demand, a)
     total_supp = supp.groupby("e", as_index=False)["v"].sum().assign(g=ALL)
@@ -135,7 +134,8 @@ def _market_totals(p: Plan, a: str, imp: pd.DataFrame, supp: pd.DataFrame,
         block = prod if g == ALL else (by_group.get_group(g) if g in by_group.groups
                                        else prod.iloc[0:0])
         m = float(demand.sum() if g == ALL else demand[g])
-        s = None if no_flows else float(sales.sum() if g == ALL else sales.get(g, 0.0))
+        s = None if no_flows else _sum_strict(block["actual_usd"])
+        s = None if s is None or pd.isna(s) else s
         untapped = None if no_flows else _sum_strict(block["untapped_usd"])
         records.append({
             "group": g, "market_imports_usd": m, "exporter_sales_usd": s,
