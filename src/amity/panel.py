@@ -49,7 +49,12 @@ def _panel_expr(store: Store, years: tuple[int, int],
         if on_step:
             on_step(f"computing {', '.join(cols)} ({sl.family.source} {sl.release}, "
                     f"{sl.years[0]}-{sl.years[1]})")
-        frame = sl.family.compute(store, sl.release, None, sl.years)[_KEYS + cols]
+        try:
+            frame = sl.family.compute(store, sl.release, None, sl.years)[_KEYS + cols]
+        except MissingDataError as exc:  # e.g. a release without product flows
+            if on_step:
+                on_step(f"  skipped: {exc}")
+            continue
         if frame.empty:
             continue
         frame = frame.astype({"a": str, "b": str, "year": "int64"})

@@ -205,7 +205,10 @@ def profile(
             if stored is not None and set(sl.family.indicators) <= set(stored.columns):
                 values = stored  # the default sources' values, computed by `amity setup`
             else:
-                values = sl.family.compute(store, sl.release, pair, sl.years)
+                try:
+                    values = sl.family.compute(store, sl.release, pair, sl.years)
+                except MissingDataError:  # the release lacks a table this family needs
+                    continue
                 values = values[(values["a"] == ca.iso3) & (values["b"] == cb.iso3)]
             grid = pd.DataFrame({"year": range(sl.years[0], sl.years[1] + 1)})
             merged = grid.merge(values, on="year", how="left")
