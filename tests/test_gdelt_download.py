@@ -215,12 +215,18 @@ def test_interrupted_run_resumes(gdelt_server: tuple[_Server, Path], tmp_path: P
     with pytest.raises(KeyboardInterrupt):
         fetch_gdelt(store, "2016-01-01", "2019-12-31", workers=1, progress=False,
                     on_file=stop_after_first)
-    assert len(store.ingested_files("gdelt", "v2")) == 1
+    done_first = store.ingested_files("gdelt", "v2")
+    assert len(done_first) == 1
+    first = done_first["file_key"].iloc[0]
     folder = cache_dir() / "gdelt" / "v2"
     assert not list(folder.glob("*.part")) and not list(folder.glob(".*"))
     report = fetch_gdelt(store, "2016-01-01", "2019-12-31", workers=1, progress=False)
     assert (report.already_done, report.ingested) == (1, 3)
-    assert max(server.requested().values()) == 1  # no file was downloaded twice
+    # the ingested file is not fetched again; a download that was still in flight when
+    # Ctrl-C came (the pipeline prefetches) may be, once
+    requested = server.requested()
+    assert requested[first] == 1
+    assert sum(requested.values()) <= 4 + 2 and max(requested.values()) <= 2
     assert store.execute("SELECT count(*) AS n FROM events")["n"].iloc[0] == 9631
     _no_leftovers()
 

@@ -83,7 +83,9 @@ def test_trend_and_break_hand_computed(engine: str) -> None:
 
 @pytest.fixture(scope="module")
 def indexed_store(real_store: Store) -> Store:
-    assert real_store.derived_is_current("amity_index", "panel")  # `setup` built it
+    from amity.panel import is_current
+
+    assert is_current(real_store)  # `setup` built it
     return real_store
 
 

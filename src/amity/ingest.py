@@ -106,11 +106,11 @@ def setup(
             continue
         report = _run(store, dataset, paths, on_bad_lines, hashes, on_write)
         emit(SetupEvent(dataset, "ingested", report=report))
-    if index and not store.derived_is_current("amity_index", "panel"):
+    if index:
         from amity.indicators import default_slices
-        from amity.panel import build
+        from amity.panel import build, is_current
 
-        if default_slices(store):  # at least one indicator source is ingested
+        if not is_current(store) and default_slices(store):  # at least one indicator source is ingested
             build(store, on_step=on_write)
     return events
 

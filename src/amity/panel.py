@@ -11,6 +11,7 @@ row ``amity_index/panel`` records which releases they were built from.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -20,7 +21,7 @@ import pandas as pd
 
 from amity._exceptions import MissingDataError
 from amity.index import dynamics, dynamics_frame, index_indicators, score, score_frame
-from amity.indicators import Family, default_slices
+from amity.indicators import FAMILIES, Family, default_slices
 from amity.indicators._catalog import DIMENSIONS, INDICATORS
 
 if TYPE_CHECKING:
@@ -28,11 +29,19 @@ if TYPE_CHECKING:
 
     from amity.store import Store
 
-__all__ = ["FIRST_YEAR", "build", "panel_columns"]
+__all__ = ["FINGERPRINT", "FIRST_YEAR", "build", "is_current", "panel_columns"]
 
 #: The panel and index start with the UN era.
 FIRST_YEAR = 1946
 _KEYS = ["a", "b", "year"]
+#: Changes when the families or the index method change, so `amity setup` rebuilds.
+FINGERPRINT = "index-1:" + hashlib.sha1(repr(
+    [(f.source, f.indicators) for f in FAMILIES]).encode()).hexdigest()[:12]
+
+
+def is_current(store: Store) -> bool:
+    """Whether the stored panel and index match the stored datasets and this amity."""
+    return store.derived_is_current("amity_index", "panel", FINGERPRINT)
 
 
 def panel_columns(family: Family) -> list[str]:
@@ -102,14 +111,14 @@ def build(store: Store, *, years: tuple[int, int] | None = None, method: str = "
     if method == "auto":
         method = "numpy" if store.ibis.name == "duckdb" else "ibis"
     if method == "numpy":  # the fast path: the same numbers (tested), arrays in memory
-        frame = score_frame(stored.to_pandas(), names)
+        frame = score_frame(store.execute("SELECT * FROM panel"), names)
         frame = dynamics_frame(frame, _series(list(frame.columns)))
-        store.ibis.create_table("index_scores", frame, overwrite=True)
+        store.write_frame("index_scores", frame)
     else:
         scored = score(stored, names)
         store.replace_table("index_scores", dynamics(scored, _series(scored.columns)))
     counts = {name: int(store.ibis.table(name).count().execute())
               for name in ("panel", "index_scores")}
     store.record_derived("amity_index", "panel", years, counts,
-                         json.dumps(provenance, sort_keys=True))
+                         json.dumps(provenance, sort_keys=True), FINGERPRINT)
     return counts

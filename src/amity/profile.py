@@ -249,7 +249,9 @@ def profile(
 
 def _stored_panel(store: Store, a: str, b: str, years: tuple[int, int]) -> pd.DataFrame | None:
     """The pair's rows of the stored panel, if it is current with the stored datasets."""
-    if not store.has("panel") or not store.derived_is_current("amity_index", "panel"):
+    from amity.panel import is_current
+
+    if not store.has("panel") or not is_current(store):
         return None
     p = store.ibis.table("panel")
     return p.filter((p.a == a) & (p.b == b) & p.year.between(*years)).to_pandas()

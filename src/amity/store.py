@@ -538,9 +538,28 @@ class Store:
         """Create or replace ``name`` from an Ibis expression in one statement."""
         self.ibis.create_table(name, expr, overwrite=True)
 
+    def write_frame(self, name: str, frame: pd.DataFrame) -> None:
+        """Create or replace ``name`` from a DataFrame in one statement (via Arrow, text
+        columns dictionary-encoded: the fast way into DuckDB)."""
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        cols = [c.dictionary_encode() if pa.types.is_string(c.type) or
+                pa.types.is_large_string(c.type) else c for c in table.columns]
+        table = pa.table(cols, names=table.column_names)
+        view = f"_amity_frame_{name}"
+        self._raw.register(view, table)
+        try:
+            casts = ", ".join(
+                f'CAST("{c}" AS VARCHAR) AS "{c}"' if pa.types.is_dictionary(t) else f'"{c}"'
+                for c, t in zip(table.column_names, table.schema.types))
+            self._raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT {casts} FROM "{view}"')
+        finally:
+            self._raw.unregister(view)
+
     def record_derived(self, source: str, release: str,
                        years: tuple[int, int], rows: Mapping[str, int],
-                       provenance: str) -> None:
+                       provenance: str, fingerprint: str = "") -> None:
         """Record a derived table set in ``datasets`` with the releases it was built from."""
         inputs = self._raw.execute(
             "SELECT source, release, CAST(ingested_at AS VARCHAR) FROM datasets "
@@ -553,15 +572,16 @@ class Store:
              "derived by amity from the datasets listed in its files column", "Apache-2.0", "",
              json.dumps([list(r) for r in inputs]), json.dumps(dict(rows)), sum(rows.values()),
              years[0], years[1], json.dumps([]), json.dumps([provenance]), 0, True,
-             datetime.now(timezone.utc).replace(tzinfo=None), ""])
+             datetime.now(timezone.utc).replace(tzinfo=None), fingerprint])
 
-    def derived_is_current(self, source: str, release: str) -> bool:
-        """Whether the derived tables were built from the datasets stored now."""
+    def derived_is_current(self, source: str, release: str, fingerprint: str = "") -> bool:
+        """Whether the derived tables were built from the datasets stored now (and, with
+        ``fingerprint``, by the same computation: amity's version of them)."""
         if self.ibis.name != "duckdb":
             return False
-        row = self._raw.execute("SELECT files FROM datasets WHERE source = ? AND release = ?",
-                                [source, release]).fetchone()
-        if row is None:
+        row = self._raw.execute("SELECT files, amity_version FROM datasets WHERE source = ? "
+                                "AND release = ?", [source, release]).fetchone()
+        if row is None or (fingerprint and row[1] != fingerprint):
             return False
         inputs = self._raw.execute(
             "SELECT source, release, CAST(ingested_at AS VARCHAR) FROM datasets "
