@@ -31,9 +31,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# each benchmark writes its section of BENCHMARKS.md (and benchmarks/results/*.md)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_un_votes.py
 	$(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_brief.py
+	$(BIN)/python benchmarks/bench_opportunities.py
+	$(BIN)/python benchmarks/bench_claims.py
+	$(BIN)/python benchmarks/bench_gdelt.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

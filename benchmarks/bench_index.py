@@ -11,8 +11,9 @@ that child's ``ru_maxrss``), each writing its own table in the store:
 
 ``amity``
     The production path: what :func:`amity.panel.build` does after writing the panel on
-    DuckDB (``method="numpy"``): ``panel`` → ``to_pandas`` → ``score_frame`` →
-    ``dynamics_frame`` → ``create_table`` (:func:`amity_production`, the same calls).
+    DuckDB (``method="numpy"``): ``store.execute("SELECT * FROM panel")`` →
+    ``score_frame`` → ``dynamics_frame`` → ``store.write_frame`` (:func:`amity_production`,
+    the same calls; :data:`BUILD_TAIL` checks at run time that ``build`` still makes them).
 ``amity-ibis``
     The portable path of ``build(method="ibis")``: ``score`` + ``dynamics`` as one Ibis
     expression written with ``store.replace_table`` (runs in DuckDB).
@@ -56,7 +57,7 @@ import _common
 METHODS = ("amity", "amity-ibis", "duckdb-sql", "duckdb-sql-long", "pandas")
 LABELS = {
     "amity": "amity production path (`panel.build` tail on DuckDB: `score_frame` + "
-             "`dynamics_frame`)",
+             "`dynamics_frame`, `write_frame`)",
     "amity-ibis": "amity portable Ibis path (`score` + `dynamics`, `replace_table`) on DuckDB",
     "duckdb-sql": "raw DuckDB SQL, one statement, per-indicator counts joined back (the limit)",
     "duckdb-sql-long": "raw DuckDB SQL, one statement, long form (UNPIVOT + conditional "
@@ -79,6 +80,23 @@ def table_of(method: str) -> str:
 
 
 # -- the methods --------------------------------------------------------------------------
+#: the lines of ``amity.panel.build`` that :func:`amity_production` mirrors (checked at run
+#: time, so that a change to ``build`` cannot go unnoticed)
+BUILD_TAIL = ('frame = score_frame(store.execute("SELECT * FROM panel"), names)',
+              "frame = dynamics_frame(frame, _series(list(frame.columns)))",
+              'store.write_frame("index_scores", frame)')
+
+
+def mirrors_build() -> bool:
+    """Whether ``amity.panel.build`` still does what :func:`amity_production` does."""
+    import inspect
+
+    from amity.panel import build
+
+    source = inspect.getsource(build)
+    return all(line in source for line in BUILD_TAIL)
+
+
 def amity_production(store: Any, table: str, phases: dict[str, float]) -> int:
     """``amity.panel.build``'s tail on DuckDB (``method="numpy"``), call for call."""
     from amity.index import dynamics_frame, index_indicators, score_frame
@@ -87,16 +105,17 @@ def amity_production(store: Any, table: str, phases: dict[str, float]) -> int:
     t0 = time.perf_counter()
     stored = store.ibis.table("panel")
     names = index_indicators(stored.columns)
-    panel = stored.to_pandas()
+    panel = store.execute("SELECT * FROM panel")
     t1 = time.perf_counter()
     frame = score_frame(panel, names)
     t2 = time.perf_counter()
     frame = dynamics_frame(frame, _series(list(frame.columns)))
     t3 = time.perf_counter()
-    store.ibis.create_table(table, frame, overwrite=True)
+    store.write_frame(table, frame)
     t4 = time.perf_counter()
-    phases.update({"read panel (to_pandas)": t1 - t0, "score_frame": t2 - t1,
-                   "dynamics_frame": t3 - t2, "write (create_table)": t4 - t3})
+    phases.update({"read panel (`store.execute`, DuckDB `.df()`)": t1 - t0,
+                   "score_frame": t2 - t1, "dynamics_frame": t3 - t2,
+                   "write (`store.write_frame`, via Arrow)": t4 - t3})
     return len(frame)
 
 
@@ -341,10 +360,10 @@ def child_ingest(store_path: str, mirror: str) -> None:
         counts = {t: int(store.execute(f"SELECT count(*) AS n FROM {t}")["n"].iloc[0])
                   for t in ("panel", "index_scores")}
         columns = list(store.ibis.table("panel").columns)
-        current = store.derived_is_current("amity_index", "panel")
-    _common.child_reply({"events": [f"{e.dataset.source}/{e.dataset.release}: {e.status}"
+    names, _, _, dims = _spec(columns)
+    _common.child_reply({"index_names": names, "dims": dims,"events": [f"{e.dataset.source}/{e.dataset.release}: {e.status}"
                                     for e in events], "counts": counts, "columns": columns,
-                         "seconds": time.perf_counter() - start, "current": current})
+                         "seconds": time.perf_counter() - start})
 
 
 def child_baseline(store_path: str) -> None:
@@ -407,6 +426,7 @@ def child_measure(method: str, store_path: str) -> None:
         phases = runs[1 + times.index(best)]
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     _common.child_reply({"best": best, "times": times, "cpu": cpu[1:], "rows": rows,
+                         "mirrors_build": mirrors_build() if method == "amity" else None,
                          "phases": phases, "threads": con.execute(
                              "SELECT current_setting('threads')").fetchone()[0]})
 
@@ -562,12 +582,17 @@ def _section(rows: list[dict[str, Any]], info: dict[str, str], extra: dict[str, 
                   f"built by `amity.ingest.setup(store, mirror=MIRROR)` from every source, "
                   f"{ing['seconds']:.0f} s, peak {extra['ingest_rss']:.0f} MB, not timed")
     latest = prof["latest"] or {}
+    amity_row = next(r for r in rows if r["method"] == "amity")
+    mirror = ("The amity row runs the calls `amity.panel.build` makes after writing the panel "
+              "(checked in the run against `build`'s source)." if amity_row["mirrors_build"]
+              else "**`amity.panel.build` no longer makes the calls the amity row mirrors: "
+                   "update `amity_production` in the script.**")
     return f"""{level} {SECTION}
 
 The index of every directed pair and year, computed from the stored `panel`
 ({ing['counts']['panel']:,} pair-years × {len(ing['columns']) - 3} indicator columns, of which
-{len(_spec(ing['columns'])[0])} enter the index) into a stored index table
-({rows[0]['rows']:,} rows: percentiles, {len(_spec(ing['columns'])[3])} dimension scores and counts, composite,
+{len(ing['index_names'])} enter the index) into a stored index table
+({rows[0]['rows']:,} rows: percentiles, {len(ing['dims'])} dimension scores and counts, composite,
 coverage, weakest, strongest, and trend, prior-3 mean and break of the composite and of
 each dimension). The store: {setup_note}. Each method runs in its own process, reads the
 panel from the store and writes its result as a table in the same store; the time covers
@@ -581,6 +606,8 @@ busy the shared machine was: other work on the same cores slows single runs.
 
 Where the time goes (the best run):
 {phases}
+
+{mirror}
 
 Check: {status}. Why these tolerances: percentiles are computed from exact integer
 counts, so they agree to the last bits; scores and means differ only in summation
