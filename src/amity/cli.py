@@ -10,7 +10,7 @@ import math
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -186,7 +186,7 @@ def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
         with _store(read_only=True) as store:
             stored = {(r["source"], r["release"]): r for r in
                       store.datasets().to_dict(orient="records")}
-    records = []
+    records: list[dict[str, Any]] = []
     for d in all_datasets():
         row = stored.get((d.source, d.release))
         cov = (f"{row['coverage_start']}-{row['coverage_end']}"

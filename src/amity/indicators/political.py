@@ -124,7 +124,9 @@ def un_votes_matrix(votes: pd.DataFrame) -> pd.DataFrame:
                 m[ci[sel], ri[sel]] = 1.0
             p = mats[0] + mats[1] + mats[2]
             n = p @ p.T
-            agree = sum(m @ m.T for m in mats)
+            agree = np.zeros_like(n)
+            for m in mats:
+                agree += m @ m.T
             expected = np.zeros_like(n)
             for m in mats:
                 mp = m @ p.T  # a's count of this vote over the votes common with b

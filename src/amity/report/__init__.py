@@ -142,7 +142,7 @@ def render_markdown(br: Brief, chart_dir: Path, link_prefix: str) -> str:
              f"{br.profile.years[1]}. Every figure cites its indicator, year and source.", "",
              "## Headline figures", "", "| measure | value | year | source |", "|---|---:|---|---|"]
     lines += [f"| {f.label} | {f.text} | {f.year} | {f.origin} |" for f in br.headline]
-    if br.scorecard:
+    if br.scorecard and br.profile.index:
         lt = br.profile.index["latest"]
         lines += ["", f"## Scorecard ({lt['year']}, percentile among all pairs)", "",
                   f"Coverage {lt['coverage']}/6; weakest **{lt['weakest']}**, strongest "

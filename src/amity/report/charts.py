@@ -96,7 +96,8 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, source: st
     for i, s in enumerate(series):
         colour = _COLOURS[i % len(_COLOURS)]
         run: list[str] = []
-        for year, value in list(s.points) + [(None, None)]:
+        points: list[tuple[int | None, float | None]] = [*s.points, (None, None)]
+        for year, value in points:
             if value is None or year is None:
                 if len(run) > 1:
                     parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '

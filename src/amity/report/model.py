@@ -259,10 +259,10 @@ def build(profile: Profile, store: Any) -> Brief:
     if idx and idx["latest"]:
         for dim, card in idx["latest"]["by_dimension"].items():
             if card["score"] is None:
-                names = [n for n, i in INDICATORS.items() if i.dimension == dim
-                         and i.orientation != "none"]
+                wanted = [n for n, i in INDICATORS.items() if i.dimension == dim
+                          and i.orientation != "none"]
                 missing.append(f"{dim} dimension: no data for {a.iso3}-{b.iso3} in "
-                               f"{idx['latest']['year']} ({', '.join(names)})")
+                               f"{idx['latest']['year']} ({', '.join(wanted)})")
     cites = profile.citations()
     caveats = [f"{c['source']}/{c['release']}: {cv}" for c in cites for cv in c["caveats"]]
     return Brief(
