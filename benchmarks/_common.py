@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["Child", "best_of", "child_reply", "load_average", "machine", "machine_markdown",
-           "run_child"]
+           "run_child", "write_section"]
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -148,3 +148,21 @@ def run_child(argv: Sequence[str], *, env: Mapping[str, str] | None = None,
         raise RuntimeError(f"child {' '.join(argv)} exited with {proc.returncode}:\n{err}")
     driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return Child(reply, usage.ru_maxrss / 1024, seconds, driver)
+
+
+def write_section(title: str, section: str, *, intro: str = "# Benchmarks\n") -> None:
+    """Replace the ``## title`` section of BENCHMARKS.md with ``section`` (or append it).
+
+    Only that section changes: each benchmark owns one, and others may be rewritten by
+    other benchmarks in between. ``intro`` starts the file when it does not exist yet.
+    """
+    import re
+
+    path = REPO / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else intro
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text).rstrip() + "\n"
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text)

@@ -19,7 +19,16 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPO, best_of, child_reply, load_average, machine, machine_markdown, run_child  # noqa: E402
+from _common import (  # noqa: E402
+    REPO,
+    best_of,
+    child_reply,
+    load_average,
+    machine,
+    machine_markdown,
+    run_child,
+    write_section,
+)
 
 MIRROR = REPO.parent / "shared" / "data"
 RESULTS = REPO / "benchmarks" / "results" / "brief.md"
@@ -79,16 +88,7 @@ def main() -> None:
               machine_markdown(info), ""]
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines))
-    bench = REPO / "BENCHMARKS.md"
-    text = bench.read_text() if bench.exists() else "# Benchmarks\n"
-    marker = "## Evidence brief: one pair from a warm store"
-    if marker in text:
-        head, _, tail = text.partition(marker)
-        nxt = tail.find("\n## ")
-        text = head + "\n".join(lines) + (tail[nxt:] if nxt >= 0 else "\n")
-    else:
-        text = text.rstrip() + "\n\n" + "\n".join(lines) + "\n"
-    bench.write_text(text)
+    write_section("Evidence brief: one pair from a warm store", "\n".join(lines))
     print(f"wrote {RESULTS}")
 
 

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import sys
 import tempfile
@@ -163,15 +162,6 @@ Machine:
 """
 
 
-def _write_benchmarks_md(section: str) -> None:
-    text = BENCHMARKS_MD.read_text()
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    BENCHMARKS_MD.write_text(text)
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -208,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     info["peak RSS of the check process"] = f"{child.maxrss_mb:.0f} MB"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(_section(m, info, ingest, level="#"))
-    _write_benchmarks_md(_section(m, info, ingest))
+    _common.write_section(SECTION, _section(m, info, ingest))
     print(f"{m['words']:,} words, {m['claims']:,} claims: extract {m['extract_best']:.3f} s, "
           f"check cold {m['cold']:.3f} s, warm {m['check_best']:.3f} s; "
           f"identical runs: {m['same']}")

@@ -650,18 +650,6 @@ Machine:
 """
 
 
-def _write_benchmarks_md(section: str) -> None:
-    """Replace or append this benchmark's section only (others may edit the rest)."""
-    import re
-
-    text = BENCHMARKS_MD.read_text()
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    BENCHMARKS_MD.write_text(text)
-
 
 def write_report(rows: list[dict[str, Any]], info: dict[str, str],
                  extra: dict[str, Any]) -> list[str]:
@@ -694,7 +682,7 @@ def write_report(rows: list[dict[str, Any]], info: dict[str, str],
     extra["verdicts"] = verdicts
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(_section(rows, info, extra, level="#"))
-    _write_benchmarks_md(_section(rows, info, extra))
+    _common.write_section(SECTION, _section(rows, info, extra))
     return verdicts
 
 

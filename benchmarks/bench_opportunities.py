@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
 import shutil
 import sys
@@ -350,16 +349,6 @@ Machine:
 """
 
 
-def _write_benchmarks_md(section: str) -> None:
-    """Replace this benchmark's section of BENCHMARKS.md (or append it): nothing else."""
-    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    BENCHMARKS_MD.write_text(text)
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -400,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
                                         "driver_rss": base.driver_maxrss_mb})
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text("# " + section[3:])
-        _write_benchmarks_md(section)
+        _common.write_section(SECTION, section)
         print(section)
         return 0 if verify["ok"] else 1
     finally:

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -298,15 +297,6 @@ test` and have no pass/fail thresholds beyond that agreement check.
 """
 
 
-def _write_benchmarks_md(section: str) -> None:
-    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else _INTRO
-    pattern = re.compile(rf"^## {re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip() + "\n\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    BENCHMARKS_MD.write_text(text)
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -364,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
              "ingest_rows": ", ".join(f"{k} {v:,}" for k, v in ingest.reply["rows"].items())}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(_section(rows, info, extra, level="#"))
-    _write_benchmarks_md(_section(rows, info, extra))
+    _common.write_section(SECTION, _section(rows, info, extra), intro=_INTRO)
     print("\n".join(verdicts))
     print(json.dumps(verify["pak_rus_2000"], indent=1))
     print(f"wrote {RESULTS} and {BENCHMARKS_MD}")
