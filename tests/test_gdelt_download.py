@@ -24,6 +24,7 @@ import pytest
 
 from amity._exceptions import FetchError, HashMismatchError, SourceFormatError
 from amity.fetch import cache_dir
+from amity.sources import _gdelt_download
 from amity.sources._gdelt_download import FileEvent, fetch_gdelt, parse_master_list, select_entries
 from amity.store import Store
 
@@ -212,9 +213,9 @@ def test_interrupted_run_resumes(gdelt_server: tuple[_Server, Path], tmp_path: P
     def stop_after_first(event: FileEvent) -> None:
         raise KeyboardInterrupt  # the user presses Ctrl-C after the first file
 
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt):  # batch_rows=1: one transaction per file
         fetch_gdelt(store, "2016-01-01", "2019-12-31", workers=1, progress=False,
-                    on_file=stop_after_first)
+                    on_file=stop_after_first, batch_rows=1)
     done_first = store.ingested_files("gdelt", "v2")
     assert len(done_first) == 1
     first = done_first["file_key"].iloc[0]
@@ -227,6 +228,35 @@ def test_interrupted_run_resumes(gdelt_server: tuple[_Server, Path], tmp_path: P
     requested = server.requested()
     assert requested[first] == 1
     assert sum(requested.values()) <= 4 + 2 and max(requested.values()) <= 2
+    assert store.execute("SELECT count(*) AS n FROM events")["n"].iloc[0] == 9631
+    _no_leftovers()
+
+
+def test_interrupt_keeps_committed_batches_only(gdelt_server: tuple[_Server, Path],
+                                                tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while a batch waits: the parsed but uncommitted files are not in the store
+    (nor in ingested_files), their downloads stay in the cache, and a rerun finishes."""
+    server, _ = gdelt_server
+    monkeypatch.setattr(_gdelt_download, "FLUSH_SECONDS", 600.0)  # batches by rows only
+    store = Store(tmp_path / "s.duckdb")
+    seen: list[str] = []
+
+    def stop_at_second(event: FileEvent) -> None:
+        seen.append(event.name)
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):  # the first batch: 2 files (about 6k rows)
+        fetch_gdelt(store, "2016-01-01", "2019-12-31", workers=1, progress=False,
+                    on_file=stop_at_second, batch_rows=5000)
+    done = store.ingested_files("gdelt", "v2")
+    assert sorted(done["file_key"]) == sorted(seen)  # the whole first batch, nothing else
+    assert store.execute("SELECT count(DISTINCT file) AS n FROM events")["n"].iloc[0] == 2
+    before = server.requested()
+    report = fetch_gdelt(store, "2016-01-01", "2019-12-31", workers=1, progress=False)
+    assert (report.already_done, report.ingested) == (2, 2)
+    assert sum((server.requested() - before).values()) <= 2
     assert store.execute("SELECT count(*) AS n FROM events")["n"].iloc[0] == 9631
     _no_leftovers()
 

@@ -364,3 +364,96 @@ def test_mirror_icews_and_cameo(mirror_store: Store, mirror: Path) -> None:
     assert dict(zip(codes["code"], codes["goldstein"])) == scores
     roots = Counter(codes.loc[codes["level"] == "root", "quad_class"])
     assert roots == {1: 5, 2: 4, 3: 5, 4: 6}
+
+
+def test_append_files_in_one_batch(tmp_path: Path) -> None:
+    """A batch of files is one transaction with the same result as file-by-file appends:
+    an id in two files of the batch keeps the later file's row (as an append after the
+    other would), ingested_files has each file with its own rows, and a bad file in the
+    batch stores nothing of any file."""
+    dataset = gdelt.DATASETS[0]
+    a = gdelt.read_events(EVENTS / V2A).table  # ids ...01, ...02, ...03 (3 mentions: 6)
+    b = gdelt.read_events(EVENTS / V2B).table  # ids ...03 (7 mentions), ...04
+    one_by_one = Store(tmp_path / "a.duckdb")
+    one_by_one.append(dataset, ParseResult({"events": a}), "a.zip", "ha")
+    one_by_one.append(dataset, ParseResult({"events": b}), "b.zip", "hb")
+    batched = Store(tmp_path / "b.duckdb")
+    reports = batched.append_files(dataset, [("a.zip", "ha", ParseResult({"events": a})),
+                                             ("b.zip", "hb", ParseResult({"events": b}))])
+    assert [r.rows for r in reports] == [{"events": 3}, {"events": 2}]
+    got = _events_in(batched)
+    pd.testing.assert_frame_equal(got, _events_in(one_by_one))
+    assert got.set_index("event_id").loc[1000000003, ["num_mentions", "file"]].tolist() == \
+        [7, "b.zip"]
+    files = batched.ingested_files().set_index("file_key")
+    assert files.loc["a.zip", "rows"] == 3 and files.loc["b.zip", "hash"] == "hb"
+    assert batched.datasets().set_index("release").loc["v2-sample", "rows"] == 4
+    # the reverse order in the batch: a's row of ...03 wins
+    rev = Store(tmp_path / "c.duckdb")
+    rev.append_files(dataset, [("b.zip", "hb", ParseResult({"events": b})),
+                               ("a.zip", "ha", ParseResult({"events": a}))])
+    assert _events_in(rev).set_index("event_id").loc[1000000003, "num_mentions"] == 6
+    # one bad file: the whole batch is rolled back
+    bad = b.set_column(b.schema.get_field_index("date"), "date",
+                       pa.array(["2019-01-02", "not a date"]))
+    c = a.set_column(0, "event_id", pa.array([7, 8, 9], pa.int64()))
+    with pytest.raises(StoreError, match="nothing of the 2 files was stored"):
+        batched.append_files(dataset, [("c.zip", "hc", ParseResult({"events": c})),
+                                       ("d.zip", "hd", ParseResult({"events": bad}))])
+    pd.testing.assert_frame_equal(_events_in(batched), got)
+    assert sorted(batched.ingested_files()["file_key"]) == ["a.zip", "b.zip"]
+
+
+def test_appended_rows_live_in_parquet_parts(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Appended rows are Parquet parts listed in ingested_files; readers see one table
+    (SQL, Ibis, a read-only store); a failure after the part is written leaves no part
+    and the store as it was; an unlisted part left by a crash is removed."""
+    dataset = gdelt.DATASETS[0]
+    a = gdelt.read_events(EVENTS / V2A).table
+    b = gdelt.read_events(EVENTS / V2B).table
+    store = Store(tmp_path / "s.duckdb")
+    store.append(dataset, ParseResult({"events": a}), "a.zip", "ha")
+    parts = sorted((tmp_path / "s.parts" / "events").glob("*.parquet"))
+    assert len(parts) == 1
+    assert store.ingested_files()["part"].tolist() == [f"events/{parts[0].name}"]
+    import pyarrow.parquet as pq
+
+    assert sorted(pq.read_table(parts[0])["event_id"].to_pylist()) == \
+        [1000000001, 1000000002, 1000000003]
+    assert store.table("events").count().execute() == 3
+    before = _events_in(store)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(Store, "_append_dataset_row", fail)
+        with pytest.raises(RuntimeError, match="disk full"):
+            store.append(dataset, ParseResult({"events": b}), "b.zip", "hb")
+    assert sorted((tmp_path / "s.parts" / "events").glob("*.parquet")) == parts
+    pd.testing.assert_frame_equal(_events_in(store), before)
+    orphan = parts[0].with_name("gdelt-v2-sample-0123456789abcdef.parquet")
+    orphan.write_bytes(parts[0].read_bytes())  # as if a crash came before the commit
+    store.append(dataset, ParseResult({"events": b}), "b.zip", "hb")
+    assert not orphan.exists()
+    assert len(_events_in(store)) == 4
+    store.close()
+    with Store(tmp_path / "s.duckdb", read_only=True) as ro:
+        assert ro.table("events", release="v2-sample").count().execute() == 4
+        assert sorted(ro.execute("SELECT DISTINCT file FROM events")["file"]) == \
+            ["a.zip", "b.zip"]
+
+
+def test_missing_parts_are_an_error_not_zero(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.duckdb")
+    store.append(gdelt.DATASETS[0], ParseResult({"events": gdelt.read_events(EVENTS / V2A)
+                                                 .table}), "a.zip", "ha")
+    store.close()
+    for part in (tmp_path / "s.parts" / "events").glob("*.parquet"):
+        part.unlink()  # e.g. a store copied without its parts folder
+    with Store(tmp_path / "s.duckdb", read_only=True) as ro:
+        assert ro.has("datasets")  # the rest of the store still opens
+        with pytest.raises(StoreError, match=r"1 Parquet parts of the 'events' table .* "
+                           r"missing .*Fix: restore the folder"):
+            ro.table("events")

@@ -11,12 +11,15 @@
    cache file only when its MD5 matches (:func:`amity.fetch.download`): an interrupted or
    corrupt download leaves nothing behind;
 4. parse each file in its download thread (:func:`amity.sources.gdelt.read_events`) and
-   add it to the store in the main thread with :meth:`amity.store.Store.append`, one
-   transaction per file; then delete the download (unless ``keep_files``).
+   add the parsed files to the store in the main thread with
+   :meth:`amity.store.Store.append_files`, one transaction per batch of about
+   :data:`BATCH_ROWS` rows (or whatever is parsed after :data:`FLUSH_SECONDS`), with
+   DuckDB's memory capped at :data:`MEMORY_LIMIT`; then delete the downloads (unless
+   ``keep_files``).
 
 A file that fails (network, MD5, malformed rows) is reported and the others go on; the
 run then raises with the list of failures, and a rerun retries only those. Memory is
-bounded by the files in flight (``workers`` + 2), not by the number of files.
+bounded by the files in flight (``workers`` + 2) and one batch, not by the number of files.
 """
 
 from __future__ import annotations
@@ -289,22 +292,36 @@ class _Progress:
 @dataclass
 class _Job:
     name: str
-    md5: str | None
+    md5: str | None  # None: computed in the worker thread (local files)
     size: int | None
     # get(tick) -> (local path, whether it was downloaded now)
     get: Callable[[Callable[[int, int | None], None]], tuple[Path, bool]]
     delete_after: bool
+    stored_md5: str | None = None  # the MD5 ingested_files has for this name, if any
+
+
+# a worker's result: the job, its events (None: already ingested), path, downloaded now, MD5
+_Parsed = tuple[_Job, "gdelt.EventsFile | None", Path, bool, str]
+
+
+#: Parsed files are appended in batches of about this many rows (one transaction each) ...
+BATCH_ROWS = 500_000
+#: ... or once the oldest parsed file has waited this long (slow downloads still commit).
+FLUSH_SECONDS = 2.0
+#: DuckDB's memory during a run (its cache of the store's blocks included), so that memory
+#: does not grow with the number of files.
+MEMORY_LIMIT = "256MB"
 
 
 def _run(store: Store, dataset: Dataset, jobs: Sequence[_Job], report: FetchReport, *,
          workers: int, on_bad_lines: OnBadLines, progress: bool, columns: int | None,
-         on_file: Callable[[FileEvent], None] | None) -> FetchReport:
-    """Download (``job.get``) and parse in threads, append in this thread, file by file."""
+         on_file: Callable[[FileEvent], None] | None, batch_rows: int = BATCH_ROWS
+         ) -> FetchReport:
+    """Download (``job.get``) and parse in threads; append in this thread, in batches."""
     stop = threading.Event()
     started = time.perf_counter()
     total = sum(j.size or 0 for j in jobs) or None
-
-    def work(job: _Job, bar: _Progress) -> tuple[_Job, gdelt.EventsFile, Path, bool]:
+    def work(job: _Job, bar: _Progress) -> _Parsed:
         seen = [0]
 
         def tick(done: int, _total: int | None) -> None:
@@ -314,33 +331,61 @@ def _run(store: Store, dataset: Dataset, jobs: Sequence[_Job], report: FetchRepo
             seen[0] = done
 
         path, fresh = job.get(tick)
+        md5 = job.md5 or file_hash(path, "md5")
+        if job.stored_md5 == md5:  # a local file already ingested
+            return job, None, path, fresh, md5
         return job, gdelt.read_events(path, on_bad_lines=on_bad_lines, columns=columns,
-                                      name=job.name), path, fresh
+                                      name=job.name), path, fresh, md5
 
-    def finish(future: Future) -> None:
-        job = pending.pop(future)
+    def failed(job: _Job, exc: AmityError) -> None:
+        report.failed.append((job.name, str(exc)))
+        errors.append(exc)
+        bar.file_done()
+        if on_file:
+            on_file(FileEvent(job.name, "failed", error=str(exc)))
+
+    def flush() -> None:
+        batch = list(buffer)
+        buffer.clear()
+        waiting[0] = None
+        if not batch:
+            return
         try:
-            job, events, path, fresh = future.result()
-            report.downloaded += fresh
-            report.bytes += path.stat().st_size
-            result = ParseResult({"events": events.table}, events.skipped, events.notes)
-            store.append(dataset, result, job.name, job.md5, version=version)
+            store.append_files(dataset, [
+                (job.name, md5, ParseResult({"events": ev.table}, ev.skipped, ev.notes))
+                for job, ev, _, md5 in batch], version=version)
         except AmityError as exc:
-            report.failed.append((job.name, str(exc)))
-            errors.append(exc)
-            event = FileEvent(job.name, "failed", error=str(exc))
-        else:
+            for job, *_ in batch:
+                failed(job, exc)
+            return
+        for job, events, path, _ in batch:
             report.ingested += 1
             report.rows += events.table.num_rows
             report.skipped_rows += events.skipped
             report.notes += [n for n in events.notes if n not in report.notes
                              ][:max(0, 20 - len(report.notes))]
-            event = FileEvent(job.name, "ingested", events.table.num_rows, events.skipped)
             if job.delete_after:
                 path.unlink(missing_ok=True)
-        bar.file_done()
-        if on_file:
-            on_file(event)
+            bar.file_done()
+            if on_file:
+                on_file(FileEvent(job.name, "ingested", events.table.num_rows, events.skipped))
+
+    def finish(future: Future) -> None:
+        job = pending.pop(future)
+        try:
+            job, events, path, fresh, md5 = future.result()
+        except AmityError as exc:
+            failed(job, exc)
+            return
+        report.downloaded += fresh
+        report.bytes += path.stat().st_size
+        if events is None:
+            report.already_done += 1
+            bar.file_done()
+            return
+        buffer.append((job, events, path, md5))
+        if waiting[0] is None:
+            waiting[0] = time.monotonic()
 
     try:
         version = metadata.version("amity")
@@ -348,17 +393,25 @@ def _run(store: Store, dataset: Dataset, jobs: Sequence[_Job], report: FetchRepo
         version = "0+unknown"
     errors: list[AmityError] = []
     pending: dict[Future, _Job] = {}
+    buffer: list[tuple[_Job, gdelt.EventsFile, Path, str]] = []
+    waiting: list[float | None] = [None]  # when the oldest buffered file was parsed
     queue = deque(jobs)
-    with _Progress(progress, total, len(jobs)) as bar, \
+    with _Progress(progress, total, len(jobs)) as bar, store.settings(memory_limit=MEMORY_LIMIT), \
             ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="gdelt") as pool:
         try:
             while queue or pending:
                 while queue and len(pending) < max(1, workers) + 2:
                     job = queue.popleft()
                     pending[pool.submit(work, job, bar)] = job
-                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                done, _ = wait(list(pending), timeout=FLUSH_SECONDS,
+                               return_when=FIRST_COMPLETED)
                 for future in done:
                     finish(future)
+                rows = sum(ev.table.num_rows for _, ev, _, _ in buffer)
+                if rows >= batch_rows or (waiting[0] is not None and
+                                          time.monotonic() - waiting[0] >= FLUSH_SECONDS):
+                    flush()
+            flush()
         except BaseException:
             stop.set()
             for future in pending:
@@ -390,6 +443,7 @@ def fetch_gdelt(
     progress: bool = True,
     keep_files: bool = False,
     on_file: Callable[[FileEvent], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> FetchReport:
     """Download GDELT event files of a date range and ingest them, resuming where a run stopped.
 
@@ -420,6 +474,10 @@ def fetch_gdelt(
         Keep the downloaded zip files in the cache (default: delete each once ingested).
     on_file
         Called in the main thread with a :class:`FileEvent` after each file.
+    batch_rows
+        Parsed files are appended in one transaction per about this many rows (or per
+        file waiting :data:`FLUSH_SECONDS`); an interrupted run keeps every committed
+        batch, and a rerun fetches the rest.
 
     Returns
     -------
@@ -467,7 +525,8 @@ def fetch_gdelt(
 
     jobs = [_Job(e.name, e.md5, e.size, getter(e), not keep_files) for e in todo]
     return _run(store, dataset, jobs, report, workers=workers, on_bad_lines=on_bad_lines,
-                progress=progress, columns=_COLUMNS[version], on_file=on_file)
+                progress=progress, columns=_COLUMNS[version], on_file=on_file,
+                batch_rows=batch_rows)
 
 
 def _local_getter(path: Path) -> Callable[..., tuple[Path, bool]]:
@@ -487,11 +546,13 @@ def ingest_event_files(
     progress: bool = False,
     force: bool = False,
     on_file: Callable[[FileEvent], None] | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> FetchReport:
-    """Ingest local GDELT event files (zip, gz or plain) into ``gdelt/<version>``, file by file.
+    """Ingest local GDELT event files (zip, gz or plain) into ``gdelt/<version>``.
 
-    Files already ingested with the same MD5 are skipped unless ``force``. Parsing runs in
-    ``workers`` threads, appending in this one; the files are not deleted.
+    Files already ingested with the same MD5 are skipped unless ``force``. Hashing and
+    parsing run in ``workers`` threads; this one appends in batches (see
+    :func:`fetch_gdelt`); the files are not deleted.
     """
     if version not in FETCH_DATASETS:
         raise InputError(f"unknown GDELT version {version!r}. Fix: use v2 or v1")
@@ -500,15 +561,10 @@ def ingest_event_files(
         if not path.is_file():
             raise InputError(f"{path}: no such file. Fix: give the path of a GDELT event file")
     done = store.ingested_files("gdelt", version)
-    known = dict(zip(done["file_key"], done["hash"]))
+    known = {} if force else dict(zip(done["file_key"], done["hash"]))
     report = FetchReport(version, selected=len(files))
-    jobs = []
-    for path in files:
-        md5 = file_hash(path, "md5")
-        if not force and known.get(path.name) == md5:
-            report.already_done += 1
-            continue
-        jobs.append(_Job(path.name, md5, path.stat().st_size, _local_getter(path), False))
+    jobs = [_Job(path.name, None, path.stat().st_size, _local_getter(path), False,
+                 known.get(path.name)) for path in files]
     return _run(store, FETCH_DATASETS[version], jobs, report, workers=workers,
                 on_bad_lines=on_bad_lines, progress=progress, columns=_COLUMNS[version],
-                on_file=on_file)
+                on_file=on_file, batch_rows=batch_rows)
