@@ -726,9 +726,12 @@ class Store:
         self._raw.register(view, rows)
         keys = ", ".join(f'"{k}"' for k in spec.key)
         nulls = " OR ".join(f'"{k}" IS NULL' for k in spec.key)
-        n_null, n_rows, n_keys, n_file_keys = self._raw.execute(
-            f'SELECT count(*) FILTER (WHERE {nulls}), count(*), count(DISTINCT ({keys})), '
-            f'count(DISTINCT (_batch_seq, {keys})) FROM "{view}"').fetchone()
+        distinct = f'"{spec.key[0]}"' if len(spec.key) == 1 else f"({keys})"
+        n_null, n_rows, n_keys = self._raw.execute(
+            f'SELECT count(*) FILTER (WHERE {nulls}), count(*), count(DISTINCT {distinct}) '
+            f'FROM "{view}"').fetchone()
+        n_file_keys = n_rows if n_keys == n_rows else self._raw.execute(
+            f'SELECT count(DISTINCT (_batch_seq, {keys})) FROM "{view}"').fetchone()[0]
         problem = None
         if n_null:
             problem = f"table {name!r} has empty key values in {spec.key}"

@@ -348,8 +348,13 @@ def _query(data: bytes, origin: Path, spec: Mapping[str, str], on_bad_lines: OnB
 
 
 def _map_codes(column: pa.ChunkedArray, system: str) -> tuple[pa.Array, list[str]]:
-    """ISO3 for each code (NA when unknown or not a state) and the unknown codes."""
-    values = pc.unique(column).drop_null().to_pylist()
+    """ISO3 for each code (NA when unknown or not a state) and the unknown codes.
+
+    One hash pass (dictionary encoding); the result is dictionary-encoded too, which is
+    how the Parquet part stores it.
+    """
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    values = encoded.dictionary.to_pylist()
     todo = [v for v in values if (system, v) not in _code_cache]
     if todo:
         import pandas as pd
@@ -359,9 +364,12 @@ def _map_codes(column: pa.ChunkedArray, system: str) -> tuple[pa.Array, list[str
             _code_cache[(system, value)] = None if iso3 is pd.NA else str(iso3)
     unknown = sorted(v for v in values if v.strip() and _code_cache[(system, v)] is None
                      and not (system == "cameo" and countries.cameo_region(v)))
-    lookup = pa.array([_code_cache[(system, v)] for v in values], pa.string())
-    index = pc.index_in(column, value_set=pa.array(values, pa.string()))
-    return pc.take(lookup, index), unknown
+    iso3 = [_code_cache[(system, v)] for v in values]
+    states = sorted({c for c in iso3 if c is not None})
+    slot = {c: i for i, c in enumerate(states)}  # NA is a null index, not a null value
+    remap = pa.array([None if c is None else slot[c] for c in iso3], pa.int32())
+    return pa.DictionaryArray.from_arrays(pc.take(remap, encoded.indices),
+                                          pa.array(states, pa.string())), unknown
 
 
 def _first_per_id(table: pa.Table) -> pa.Table:
@@ -474,8 +482,9 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
     if len(unique) < len(table):
         notes.append(f"{len(table) - len(unique)} GLOBALEVENTIDs in more than one file: "
                      "one event each (the first file's row kept)")
-    frame = unique.to_pandas()
-    frame["file"] = frame["file"].astype(str)
+    frame = pa.table({c: pc.cast(col, col.type.value_type) if pa.types.is_dictionary(col.type)
+                      else col for c, col in zip(unique.column_names, unique.columns)}
+                     ).to_pandas()
     return ParseResult({"events": frame}, skipped=skipped, notes=notes)
 
 
