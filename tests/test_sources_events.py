@@ -443,6 +443,10 @@ def test_appended_rows_live_in_parquet_parts(tmp_path: Path,
         assert ro.table("events", release="v2-sample").count().execute() == 4
         assert sorted(ro.execute("SELECT DISTINCT file FROM events")["file"]) == \
             ["a.zip", "b.zip"]
+        # the Parquet copy for the Spark backend has the appended rows too
+        copy = {p.stem: p for p in ro.to_parquet(tmp_path / "copy")}
+        assert sorted(pq.read_table(copy["events"])["event_id"].to_pylist()) == \
+            [1000000001, 1000000002, 1000000003, 1000000004]
 
 
 def test_missing_parts_are_an_error_not_zero(tmp_path: Path) -> None:

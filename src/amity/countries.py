@@ -53,6 +53,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -115,7 +116,7 @@ class _Index:
 
 def _read_csv(name: str) -> list[dict[str, str]]:
     path = resources.files("amity") / "data" / name
-    with path.open(encoding="utf-8", newline="") as fh:
+    with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as fh:
         return [{k: v.strip() for k, v in row.items()} for row in csv.DictReader(fh)]
 
 

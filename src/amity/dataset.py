@@ -51,7 +51,7 @@ def data_dictionary(columns: Sequence[str], provenance: dict[str, list[str]]) ->
         "weakest": ("dimension with the lowest score", "", "none", ""),
         "strongest": ("dimension with the highest score", "", "none", ""),
     }
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for col in columns:
         if col in INDICATORS:
             ind = INDICATORS[col]

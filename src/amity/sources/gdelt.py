@@ -55,7 +55,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 import numpy as np
@@ -74,6 +74,7 @@ try:  # ISA-L inflates deflate streams about twice as fast as zlib
 except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fallback
     import zlib as _inflate  # type: ignore[no-redef]
     from gzip import decompress as _gunzip
+_InflateError = cast("type[Exception]", _inflate.error)
 
 if TYPE_CHECKING:
     from amity.sources._gdelt_download import FetchReport
@@ -217,7 +218,7 @@ def _unzip(path: Path) -> bytes:
         if len(data) != info.file_size or _inflate.crc32(data) != info.CRC:
             raise zipfile.BadZipFile("the data does not match the zip's size and CRC-32")
         return data
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, _inflate.error
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, _InflateError
             ) as exc:
         raise SourceFormatError(path, f"not a readable zip file ({exc}); the download may be "
                                 "truncated or corrupt",
@@ -233,7 +234,7 @@ def _file_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
         return _gunzip(data) if suffix == ".gz" else data
-    except (OSError, EOFError, _inflate.error) as exc:
+    except (OSError, EOFError, _InflateError) as exc:
         raise SourceFormatError(path, f"cannot read the file ({exc}); it may be truncated",
                                 line=1, fix="delete it and download it again") from exc
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import re
 from collections.abc import Mapping
 from importlib import resources
@@ -62,7 +63,7 @@ _FIX = "use SIPRI's TIV table export unchanged (re-download it from the registry
 @functools.cache
 def _registry() -> tuple[RemoteFile, ...]:
     path = resources.files("amity") / "data" / "registry" / "sipri.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
+    with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as fh:
         return tuple(RemoteFile(r["path"], r["sha256"] or None, r["url"] or None)
                      for r in csv.DictReader(fh))
 
