@@ -10,18 +10,19 @@ composite and each dimension score. Methods, each in its own child process (peak
 that child's ``ru_maxrss``), each writing its own table in the store:
 
 ``amity``
-    The production path: what :func:`amity.panel.build` does after writing the panel on
-    DuckDB (``method="numpy"``): ``store.execute("SELECT * FROM panel")`` →
-    ``score_frame`` → ``dynamics_frame`` → ``store.write_frame`` (:func:`amity_production`,
-    the same calls; :data:`BUILD_TAIL` checks at run time that ``build`` still makes them).
+    The production path: ``amity.panel.build_index(store, method="sql")``, what
+    :func:`amity.panel.build` calls after writing the panel on DuckDB (``method="auto"``;
+    :data:`BUILD_CALLS` checks at run time that it still does): one SQL statement that
+    amity generates from its catalogue (:func:`amity.index.index_sql`), run through Ibis
+    (``store.ibis.sql``) and written with ``store.replace_table``.
 ``amity-ibis``
-    The portable path of ``build(method="ibis")``: ``score`` + ``dynamics`` as one Ibis
-    expression written with ``store.replace_table`` (runs in DuckDB).
+    The portable path, ``build_index(store, method="ibis")``: ``score`` + ``dynamics`` as
+    one Ibis expression written with ``store.replace_table`` (runs in DuckDB).
 ``duckdb-sql``
     The same computation written by hand as one DuckDB SQL statement: per indicator,
     counts per distinct value and year with a running sum for the mid-rank percentiles,
     joined back to the panel on (year, value); dimension means row-wise; trends and prior
-    means from ``lag`` over the pair's previous rows (no window frames). The limit.
+    means from ``lag`` over the pair's previous rows (no window frames). The limit, written independently of amity's generated statement.
 ``duckdb-sql-long``
     The same in the long form that amity's Ibis queries take: UNPIVOT, counts per
     distinct value with a running sum, conditional aggregates for the dimension means,
@@ -34,8 +35,10 @@ that child's ``ru_maxrss``), each writing its own table in the store:
     spent over a minute rebuilding window bounds per column), written back through DuckDB.
 
 All methods must give the same numbers on every pair-year (and equal setup's stored
-``index_scores``), checked in the run. Then ``amity.profile("PAK", "RUS")`` on the warm
-store, and the ``amity profile PAK RUS --format json`` command line. Run:
+``index_scores``, copied aside before the amity methods replace it; each amity method's
+result is copied to its own table after the timed runs), checked in the run. Then
+``amity.profile("PAK", "RUS")`` on the warm store, and the
+``amity profile PAK RUS --format json`` command line. Run:
 ``.venv/bin/python benchmarks/bench_index.py`` (or ``make bench``).
 """
 
@@ -56,9 +59,10 @@ import _common
 
 METHODS = ("amity", "amity-ibis", "duckdb-sql", "duckdb-sql-long", "pandas")
 LABELS = {
-    "amity": "amity production path (`panel.build` tail on DuckDB: `score_frame` + "
-             "`dynamics_frame`, `write_frame`)",
-    "amity-ibis": "amity portable Ibis path (`score` + `dynamics`, `replace_table`) on DuckDB",
+    "amity": "amity production path (`panel.build_index(method=\"sql\")`: one generated SQL "
+             "statement through Ibis, `replace_table`)",
+    "amity-ibis": "amity portable Ibis path (`panel.build_index(method=\"ibis\")`: `score` + "
+                  "`dynamics`, `replace_table`) on DuckDB",
     "duckdb-sql": "raw DuckDB SQL, one statement, per-indicator counts joined back (the limit)",
     "duckdb-sql-long": "raw DuckDB SQL, one statement, long form (UNPIVOT + conditional "
                        "aggregates, the shape of the Ibis queries)",
@@ -80,53 +84,27 @@ def table_of(method: str) -> str:
 
 
 # -- the methods --------------------------------------------------------------------------
-#: the lines of ``amity.panel.build`` that :func:`amity_production` mirrors (checked at run
-#: time, so that a change to ``build`` cannot go unnoticed)
-BUILD_TAIL = ('frame = score_frame(store.execute("SELECT * FROM panel"), names)',
-              "frame = dynamics_frame(frame, _series(list(frame.columns)))",
-              'store.write_frame("index_scores", frame)')
+#: what ``amity.panel.build`` and ``build_index`` must still contain for the amity row to be
+#: the production path (checked at run time, so that a change cannot go unnoticed)
+BUILD_CALLS = {"build": ("build_index(store, method=method)",),
+               "build_index": ('method = "sql" if store.ibis.name == "duckdb" else "ibis"',)}
 
 
 def mirrors_build() -> bool:
-    """Whether ``amity.panel.build`` still does what :func:`amity_production` does."""
+    """Whether ``amity.panel.build`` on DuckDB still runs ``build_index(method="sql")``."""
     import inspect
 
-    from amity.panel import build
+    import amity.panel
 
-    source = inspect.getsource(build)
-    return all(line in source for line in BUILD_TAIL)
-
-
-def amity_production(store: Any, table: str, phases: dict[str, float]) -> int:
-    """``amity.panel.build``'s tail on DuckDB (``method="numpy"``), call for call."""
-    from amity.index import dynamics_frame, index_indicators, score_frame
-    from amity.panel import _series
-
-    t0 = time.perf_counter()
-    stored = store.ibis.table("panel")
-    names = index_indicators(stored.columns)
-    panel = store.execute("SELECT * FROM panel")
-    t1 = time.perf_counter()
-    frame = score_frame(panel, names)
-    t2 = time.perf_counter()
-    frame = dynamics_frame(frame, _series(list(frame.columns)))
-    t3 = time.perf_counter()
-    store.write_frame(table, frame)
-    t4 = time.perf_counter()
-    phases.update({"read panel (`store.execute`, DuckDB `.df()`)": t1 - t0,
-                   "score_frame": t2 - t1, "dynamics_frame": t3 - t2,
-                   "write (`store.write_frame`, via Arrow)": t4 - t3})
-    return len(frame)
+    return all(line in inspect.getsource(getattr(amity.panel, name))
+               for name, lines in BUILD_CALLS.items() for line in lines)
 
 
-def amity_ibis(store: Any, table: str) -> None:
-    """``amity.panel.build(method="ibis")``'s tail: one Ibis expression, run by DuckDB."""
-    from amity.index import dynamics, index_indicators, score
-    from amity.panel import _series
+def amity_build_index(store: Any, method: str) -> int:
+    """``amity.panel.build_index(store, method=method)``: writes ``index_scores``."""
+    from amity.panel import build_index
 
-    stored = store.ibis.table("panel")
-    scored = score(stored, index_indicators(stored.columns))
-    store.replace_table(table, dynamics(scored, _series(scored.columns)))
+    return build_index(store, method=method)
 
 
 def _spec(columns: list[str]) -> tuple[list[str], dict[str, str], set[str], list[str]]:
@@ -360,8 +338,12 @@ def child_ingest(store_path: str, mirror: str) -> None:
         counts = {t: int(store.execute(f"SELECT count(*) AS n FROM {t}")["n"].iloc[0])
                   for t in ("panel", "index_scores")}
         columns = list(store.ibis.table("panel").columns)
+        # the amity methods replace index_scores: keep setup's aside for the check
+        store._raw.execute(f"CREATE OR REPLACE TABLE {table_of('setup')} AS "
+                           "SELECT * FROM index_scores")
     names, _, _, dims = _spec(columns)
-    _common.child_reply({"index_names": names, "dims": dims,"events": [f"{e.dataset.source}/{e.dataset.release}: {e.status}"
+    _common.child_reply({"index_names": names, "dims": dims,
+                         "events": [f"{e.dataset.source}/{e.dataset.release}: {e.status}"
                                     for e in events], "counts": counts, "columns": columns,
                          "seconds": time.perf_counter() - start})
 
@@ -384,14 +366,10 @@ def child_measure(method: str, store_path: str, once: str = "") -> None:
 
         store = Store(store_path)
         con = store._raw
-        if method == "amity":
-            def run() -> None:
-                ph: dict[str, float] = {}
-                amity_production(store, table, ph)
-                runs.append(ph)
-        else:
-            def run() -> None:
-                amity_ibis(store, table)
+        kind = "sql" if method == "amity" else "ibis"
+
+        def run() -> None:
+            amity_build_index(store, kind)
     else:
         con = duckdb.connect(store_path)
         columns = [r[0] for r in con.execute("DESCRIBE panel").fetchall()]
@@ -426,6 +404,8 @@ def child_measure(method: str, store_path: str, once: str = "") -> None:
     best, times, _ = _common.best_of(timed, repeat=1 if once else 3, warmup=warmup)
     if runs:
         phases = runs[warmup + times.index(best)]
+    if method in ("amity", "amity-ibis"):  # build_index wrote index_scores: keep a copy
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM index_scores")
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     _common.child_reply({"best": best, "times": times, "cpu": cpu[warmup:], "rows": rows,
                          "mirrors_build": mirrors_build() if method == "amity" else None,
@@ -437,7 +417,7 @@ def child_verify(store_path: str) -> None:
     import duckdb
 
     con = duckdb.connect(store_path, read_only=True)
-    tables = {m: table_of(m) for m in METHODS} | {"setup": "index_scores"}
+    tables = {m: table_of(m) for m in METHODS} | {"setup": table_of("setup")}
     _common.child_reply(verify(con, tables, "pandas"))
 
 
@@ -587,10 +567,12 @@ def _section(rows: list[dict[str, Any]], info: dict[str, str], extra: dict[str, 
                   f"{ing['seconds']:.0f} s, peak {extra['ingest_rss']:.0f} MB, not timed")
     latest = prof["latest"] or {}
     amity_row = next(r for r in rows if r["method"] == "amity")
-    mirror = ("The amity row runs the calls `amity.panel.build` makes after writing the panel "
-              "(checked in the run against `build`'s source)." if amity_row["mirrors_build"]
-              else "**`amity.panel.build` no longer makes the calls the amity row mirrors: "
-                   "update `amity_production` in the script.**")
+    mirror = ("The amity row runs `amity.panel.build_index(store, method=\"sql\")`, what "
+              "`amity.panel.build` calls after writing the panel on DuckDB (checked in the "
+              "run against the source of `build` and `build_index`)."
+              if amity_row["mirrors_build"] else
+              "**`amity.panel.build` no longer runs `build_index(method=\"sql\")` on DuckDB: "
+              "update `BUILD_CALLS` and the amity row in the script.**")
     return f"""{level} {SECTION}
 
 The index of every directed pair and year, computed from the stored `panel`
@@ -601,7 +583,7 @@ coverage, weakest, strongest, and trend, prior-3 mean and break of the composite
 each dimension). The store: {setup_note}. Each method runs in its own process, reads the
 panel from the store and writes its result as a table in the same store; the time covers
 all of that. Seconds: best of 3 after one warm-up; CPU s is the process's CPU time in that
-run (all threads: DuckDB uses {rows[0]['threads']}; NumPy and pandas run on one). Peak RSS:
+run (all threads: DuckDB uses {rows[0]['threads']}; pandas runs on one). Peak RSS:
 that process's `ru_maxrss`, absolute, first over the warm-up and the 3 timed runs, then for
 one run in a fresh process (what one `amity setup` pays; repeated runs keep DuckDB's
 cached blocks and freed heap, so the first figure is higher); a process that only imports
@@ -617,12 +599,13 @@ Where the time goes (the best run):
 
 Check: {status}. Why these tolerances: percentiles are computed from exact integer
 counts, so they agree to the last bits; scores and means differ only in summation
-order. Trends are OLS slopes from sums of x, x², xy: amity's NumPy path takes them as
-differences of running totals over absolute years (x² ≈ 4·10⁶ summed over up to 78
-years), which cancels in `n·Σx² − (Σx)²`, so its slopes carry absolute errors up to about
-1e-9 points per year (relative errors are larger where a slope is near 0, hence the
-absolute term); pandas and the SQL centre x on the current year and are exact to about
-1e-12. Largest absolute differences from pandas, by kind of column:
+order. Trends are OLS slopes from sums of x, x², xy: amity's Ibis path and the long-form
+SQL take them over absolute years (`regr_slope` and sums over RANGE frames; x² ≈ 4·10⁶),
+which cancels in `n·Σx² − (Σx)²`, so their slopes carry absolute errors up to about
+1e-10 points per year (relative errors are larger where a slope is near 0, hence the
+absolute term); pandas, amity's SQL path and the hand-written wide SQL centre x on the
+current year and are exact to about 1e-12. Largest absolute differences from pandas, by
+kind of column:
 {diffs}
 
 PAK→RUS {ver['pak_rus_year']} from each table:

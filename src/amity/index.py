@@ -1,7 +1,6 @@
 """The relationship index: percentiles among all pairs, dimension scores, composite, trends.
 
-Method (DESIGN.md §5), for every directed pair (a, b) and year, as whole-table Ibis
-queries that run on DuckDB and PySpark alike:
+Method (DESIGN.md §5), for every directed pair (a, b) and year, over the whole table:
 
 1. **Percentile.** For each oriented indicator (catalogue ``orientation`` ``higher`` or
    ``lower``, ``in_index``) and year, the pair's mid-rank percentile among all pairs with
@@ -21,6 +20,15 @@ queries that run on DuckDB and PySpark alike:
 
 A percentile compares a pair with every other pair *that has data*: a pair with no
 trade data is not "0th percentile in trade", it has no economic score.
+
+Two implementations give the same table (tested on fixtures and on the real panel):
+
+- :func:`score` + :func:`dynamics`: portable Ibis queries (long form: one row per
+  pair-year-indicator, RANGE window frames), for any backend (PySpark included);
+- :func:`index_sql`: the same as one SQL statement generated from the catalogue, in the
+  shape DuckDB runs fastest (per-indicator percentile tables joined back to the wide
+  panel, row-wise means, ``lag`` over the pair's previous rows), run through Ibis with
+  ``store.ibis.sql``. :func:`amity.panel.build_index` picks it on DuckDB.
 """
 
 from __future__ import annotations
@@ -30,7 +38,6 @@ from typing import TYPE_CHECKING
 
 import ibis
 import ibis.selectors as s
-import numpy as np
 import pandas as pd
 
 from amity.indicators._catalog import DIMENSIONS, INDICATORS
@@ -38,8 +45,7 @@ from amity.indicators._catalog import DIMENSIONS, INDICATORS
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["dynamics", "dynamics_frame", "index_indicators", "percentiles", "score",
-           "score_frame"]
+__all__ = ["dynamics", "index_indicators", "index_sql", "percentiles", "score"]
 
 _KEYS = ["a", "b", "year"]
 
@@ -167,95 +173,128 @@ def dynamics(scored: ir.Table, series: Sequence[str], *, window: int = 5,
     return joined.drop("_d_a", "_d_b", "_d_year")
 
 
-# -- the same computations on NumPy arrays: the fast path on the embedded engine -------
-def _mid_percentiles(values: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """Mid-rank percentile of each value among the non-NaN values of its year."""
-    out = np.full(len(values), np.nan)
-    idx = np.flatnonzero(~np.isnan(values))
-    if not len(idx):
-        return out
-    order = idx[np.lexsort((values[idx], years[idx]))]
-    y, v = years[order], values[order]
-    pos = np.arange(len(order))
-    new_year = np.r_[True, y[1:] != y[:-1]]
-    year_start = np.maximum.accumulate(np.where(new_year, pos, 0))
-    year_id = np.cumsum(new_year) - 1
-    n = np.bincount(year_id)[year_id]
-    new_tie = new_year | np.r_[True, v[1:] != v[:-1]]
-    tie_id = np.cumsum(new_tie) - 1
-    ties = np.bincount(tie_id)[tie_id]
-    tie_start = np.flatnonzero(new_tie)[tie_id] - year_start
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = 100.0 * (tie_start + (ties - 1) / 2.0) / (n - 1)
-    out[order] = np.where(ties == n, 50.0, pct)
-    return out
+# -- the same index as one SQL statement: the fast path on DuckDB ----------------------
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def score_frame(panel: pd.DataFrame, indicators: Sequence[str] | None = None) -> pd.DataFrame:
-    """:func:`score` on a pandas panel with NumPy (same columns, same numbers)."""
-    names = list(indicators) if indicators is not None else index_indicators(panel.columns)
-    years = panel["year"].to_numpy()
-    out = {k: panel[k].to_numpy() for k in _KEYS}
-    for name in names:
-        p = _mid_percentiles(panel[name].to_numpy(dtype="float64", na_value=np.nan), years)
-        out[f"p_{name}"] = 100.0 - p if INDICATORS[name].orientation == "lower" else p
+def _ranked_sql(table: str, column: str, flip: bool) -> str:
+    """``year, value, p``: the mid-rank percentile of each distinct value of a year."""
+    raw = ("CASE WHEN ties = n THEN 50.0 "
+           "ELSE 100.0 * (below + (ties - 1) / 2.0) / (n - 1.0) END")
+    return f"""SELECT year, value, {f"100.0 - {raw}" if flip else raw} AS p
+    FROM (SELECT year, value, CAST(ties AS DOUBLE) AS ties,
+                 CAST(sum(ties) OVER (PARTITION BY year ORDER BY value
+                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - ties AS DOUBLE)
+                   AS below,
+                 CAST(sum(ties) OVER (PARTITION BY year ORDER BY value ROWS BETWEEN
+                      UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS DOUBLE) AS n
+          FROM (SELECT year, CAST({_q(column)} AS DOUBLE) AS value, count(*) AS ties
+                FROM {_q(table)} WHERE {_q(column)} IS NOT NULL GROUP BY 1, 2) AS c) AS w"""
+
+
+def _dynamics_sql(source: str, series: Sequence[str], window: int,
+                  threshold: float) -> tuple[str, list[str]]:
+    """CTEs after ``source`` ending in ``_ix_dyn``, and the trend/prior3/break output columns.
+
+    A pair has one row per year, so the years ``t - window + 1 .. t - 1`` are among its
+    ``window - 1`` previous rows (``lag``): each enters the sums when its year is inside
+    the window and its value is not null; years are centred on ``t`` (exact integers).
+    The prior-3 mean needs the 3rd previous row to be the year ``t - 3`` (years are
+    unique per pair, so the two rows between are ``t - 1`` and ``t - 2``) and all three
+    values. Each step is its own projection so that no expression is evaluated twice.
+    """
+    back, lagged = range(1, window), range(1, max(window, 4))
+    lags = [f"lag(year, {k}) OVER w AS _y{k}" for k in lagged]
+    lags += [f"lag({c}, {k}) OVER w AS _{c}_{k}" for c in series for k in lagged]
+    years = [f"coalesce(_y{k} >= year - {window - 1}, false) AS _in{k}, "
+             f"coalesce(CAST(_y{k} - year AS DOUBLE), 0.0) AS _x{k}" for k in back]
+    terms, sums, dyn, out = [], [], [], []
+    for c in series:
+        # _w: 1 when the k-th previous row is in the window with a value; _z: that value
+        w, z = [f"_{c}_w{k}" for k in back], [f"_{c}_z{k}" for k in back]
+        terms += [(f"CAST(_in{k} AND _{c}_{k} IS NOT NULL AS DOUBLE) AS _{c}_w{k}, "
+                   f"CASE WHEN _in{k} THEN coalesce(_{c}_{k}, 0.0) ELSE 0.0 END AS _{c}_z{k}")
+                  for k in back]
+        sums += [f"1.0 + {' + '.join(w)} AS _{c}_n",
+                 f"{' + '.join(f'{wk} * _x{k}' for wk, k in zip(w, back))} AS _{c}_sx",
+                 f"{c} + {' + '.join(z)} AS _{c}_sy",
+                 f"{' + '.join(f'{zk} * _x{k}' for zk, k in zip(z, back))} AS _{c}_sxy",
+                 f"{' + '.join(f'{wk} * _x{k} * _x{k}' for wk, k in zip(w, back))} AS _{c}_sxx"]
+        n, sx, sy, sxy, sxx = (f"_{c}_{m}" for m in ("n", "sx", "sy", "sxy", "sxx"))
+        dyn += [(f"CASE WHEN {c} IS NOT NULL AND {n} >= 3 THEN ({n} * {sxy} - {sx} * {sy}) / "
+                 f"nullif({n} * {sxx} - {sx} * {sx}, 0.0) END AS {c}_trend"),
+                (f"CASE WHEN {c} IS NOT NULL AND _y3 = year - 3 "
+                 f"THEN (_{c}_1 + _{c}_2 + _{c}_3) / 3.0 END AS {c}_prior3")]
+        diff = f"{c} - {c}_prior3"
+        out += [f"{c}_trend", f"{c}_prior3",
+                (f"CASE WHEN {diff} >= {threshold!r} THEN 'up' WHEN {diff} <= {-threshold!r} "
+                 f"THEN 'down' END AS {c}_break")]
+    ctes = f"""_ix_lagged AS (
+  SELECT *, {", ".join(lags)}
+  FROM {source} WINDOW w AS (PARTITION BY a, b ORDER BY year)),
+_ix_years AS (SELECT *, {", ".join(years)} FROM _ix_lagged),
+_ix_terms AS (SELECT *, {", ".join(terms)} FROM _ix_years),
+_ix_sums AS (SELECT *, {", ".join(sums)} FROM _ix_terms),
+_ix_dyn AS (SELECT *, {", ".join(dyn)} FROM _ix_sums)"""
+    return ctes, out
+
+
+def index_sql(table: str, columns: Sequence[str], indicators: Sequence[str] | None = None,
+              *, window: int = 5, threshold: float = 15.0) -> str:
+    """``dynamics(score(panel), series)`` as one SQL SELECT (DuckDB dialect), fast.
+
+    The same columns, types and numbers as the Ibis queries, in the shape the engine runs
+    fastest: per indicator, counts of each distinct value and year with a running sum
+    (the percentiles), joined back to the panel on (year, value); dimension means and
+    the composite row-wise; trends and prior means from the pair's previous rows
+    (``lag``) instead of window frames. ``series`` = the composite and every dimension
+    score; ``columns`` = the panel's columns.
+
+    Examples
+    --------
+    >>> sql = index_sql("panel", ["a", "b", "year", "un_agreement", "alliance_any"])
+    >>> sql.startswith("WITH") and "composite_break" in sql
+    True
+    """
+    names = list(indicators) if indicators is not None else index_indicators(columns)
+    if not names:
+        raise ValueError("the panel has no index indicators")
     dims = [d for d in DIMENSIONS if any(INDICATORS[n].dimension == d for n in names)]
-    for dim in dims:
-        stack = np.column_stack([out[f"p_{n}"] for n in names if INDICATORS[n].dimension == dim])
-        count = (~np.isnan(stack)).sum(axis=1)
-        with np.errstate(invalid="ignore"):
-            out[f"score_{dim}"] = np.nansum(stack, axis=1) / np.where(count, count, np.nan)
-        out[f"n_{dim}"] = count
-    scores = np.column_stack([out[f"score_{d}"] for d in dims])
-    coverage = (~np.isnan(scores)).sum(axis=1)
-    keep = coverage > 0
-    with np.errstate(invalid="ignore"):
-        out["composite"] = np.nansum(scores, axis=1) / np.where(coverage, coverage, np.nan)
-    out["coverage"] = coverage
-    labels = np.array(dims, dtype=object)
-    out["weakest"] = pd.array(
-        labels[np.argmin(np.where(np.isnan(scores), np.inf, scores), axis=1)], dtype="string")
-    out["strongest"] = pd.array(
-        labels[np.argmax(np.where(np.isnan(scores), -np.inf, scores), axis=1)], dtype="string")
-    return pd.DataFrame(out)[keep].reset_index(drop=True)
+    scores = [f"score_{d}" for d in dims]
+    series = ["composite", *scores]
+    ranked = [f"_ix_r{i} AS (\n  {_ranked_sql(table, n, INDICATORS[n].orientation == 'lower')})"
+              for i, n in enumerate(names)]
+    joins = "\n".join(f"  LEFT JOIN _ix_r{i} AS r{i} ON r{i}.year = t.year "
+                      f"AND r{i}.value = CAST(t.{_q(n)} AS DOUBLE)" for i, n in enumerate(names))
+    per_dim = {d: [f"p_{n}" for n in names if INDICATORS[n].dimension == d] for d in dims}
+    count = {d: " + ".join(f"CAST({p} IS NOT NULL AS BIGINT)" for p in per_dim[d]) for d in dims}
+    means = [f"({' + '.join(f'coalesce({p}, 0.0)' for p in per_dim[d])}) / "
+             f"CAST(nullif({count[d]}, 0) AS DOUBLE) AS score_{d}" for d in dims]
+    coverage = " + ".join(f"CAST({s} IS NOT NULL AS BIGINT)" for s in scores)
+    total = " + ".join(["0.0", *(f"coalesce({s}, 0.0)" for s in scores)])
 
+    def pick(fn: str, fill: str) -> str:
+        extreme = f"{fn}({', '.join(f'coalesce({s}, {fill})' for s in scores)})"
+        return "CASE " + " ".join(f"WHEN {s} = {extreme} THEN '{d}'"
+                                  for s, d in zip(scores, dims)) + " END"
 
-def dynamics_frame(scored: pd.DataFrame, series: Sequence[str], *, window: int = 5,
-                   threshold: float = 15.0) -> pd.DataFrame:
-    """:func:`dynamics` with NumPy on a dense pair × year grid (same numbers)."""
-    pair, _ = pd.factorize(scored["a"].astype(str) + "|" + scored["b"].astype(str))
-    year0 = int(scored["year"].min())
-    col = scored["year"].to_numpy() - year0
-    shape = (int(pair.max()) + 1, int(col.max()) + 1 + window)
-    out = scored.copy()
-
-    def rolling(grid: np.ndarray, lo: int, hi: int) -> np.ndarray:
-        """Sum over years t+lo .. t+hi (lo <= hi <= 0) for every t, NaN as 0."""
-        c = np.cumsum(np.nan_to_num(grid), axis=1)
-        c = np.pad(c, ((0, 0), (window + 1, 0)))
-        t = np.arange(grid.shape[1]) + window + 1
-        return c[:, t + hi] - c[:, t + lo - 1]
-
-    for name in series:
-        grid = np.full(shape, np.nan)
-        grid[pair, col] = scored[name].to_numpy(dtype="float64", na_value=np.nan)
-        have = (~np.isnan(grid)).astype(float)
-        x = np.where(have > 0, np.arange(shape[1])[None, :] + year0, 0.0).astype(float)
-        lo = -(window - 1)
-        n, sx = rolling(have, lo, 0), rolling(x, lo, 0)
-        sy, sxy = rolling(grid, lo, 0), rolling(x * np.nan_to_num(grid), lo, 0)
-        sxx = rolling(x * x, lo, 0)
-        den = n * sxx - sx * sx
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope = np.where((n >= 3) & (den != 0), (n * sxy - sx * sy) / den, np.nan)
-            n3, s3 = rolling(have, -3, -1), rolling(grid, -3, -1)
-            prior = np.where(n3 == 3, s3 / 3.0, np.nan)
-        value = grid[pair, col]
-        ok = ~np.isnan(value)
-        out[f"{name}_trend"] = np.where(ok, slope[pair, col], np.nan)
-        pr = np.where(ok, prior[pair, col], np.nan)
-        out[f"{name}_prior3"] = pr
-        diff = value - pr
-        out[f"{name}_break"] = pd.array(np.select([diff >= threshold, diff <= -threshold],
-                                                  ["up", "down"], default=None), dtype="string")
-    return out
+    dynamics_ctes, dyn = _dynamics_sql("_ix_scored", series, window, threshold)
+    out = ["a", "b", "year", *(f"p_{n}" for n in names), *scores, *(f"n_{d}" for d in dims),
+           "composite", "coverage", "weakest", "strongest"]
+    return f"""WITH {", ".join(ranked)},
+_ix_pct AS (
+  SELECT t.a, t.b, t.year, {", ".join(f"r{i}.p AS p_{n}" for i, n in enumerate(names))}
+  FROM {_q(table)} AS t
+{joins}),
+_ix_wide AS (
+  SELECT *, {", ".join(means)}, {", ".join(f"{count[d]} AS n_{d}" for d in dims)}
+  FROM _ix_pct),
+_ix_scored AS (
+  SELECT *, ({total}) / CAST({coverage} AS DOUBLE) AS composite, {coverage} AS coverage,
+         {pick("least", "1e9")} AS weakest, {pick("greatest", "-1e9")} AS strongest
+  FROM _ix_wide WHERE {coverage} > 0),
+{dynamics_ctes}
+SELECT {", ".join(out)},
+  {", ".join(dyn)}
+FROM _ix_dyn"""

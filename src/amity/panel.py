@@ -20,7 +20,7 @@ import ibis
 import pandas as pd
 
 from amity._exceptions import MissingDataError
-from amity.index import dynamics, dynamics_frame, index_indicators, score, score_frame
+from amity.index import dynamics, index_indicators, index_sql, score
 from amity.indicators import FAMILIES, Family, default_slices
 from amity.indicators._catalog import DIMENSIONS, INDICATORS
 
@@ -29,11 +29,13 @@ if TYPE_CHECKING:
 
     from amity.store import Store
 
-__all__ = ["FINGERPRINT", "FIRST_YEAR", "build", "is_current", "panel_columns"]
+__all__ = ["FINGERPRINT", "FIRST_YEAR", "build", "build_index", "is_current",
+           "panel_columns"]
 
 #: The panel and index start with the UN era.
 FIRST_YEAR = 1946
 _KEYS = ["a", "b", "year"]
+_METHODS = ("auto", "sql", "ibis")
 #: Changes when the families or the index method change, so `amity setup` rebuilds.
 FINGERPRINT = "index-1:" + hashlib.sha1(repr(
     [(f.source, f.indicators) for f in FAMILIES]).encode()).hexdigest()[:12]
@@ -90,13 +92,53 @@ def _series(columns: list[str]) -> list[str]:
     return ["composite"] + [f"score_{d}" for d in DIMENSIONS if f"score_{d}" in columns]
 
 
+def build_index(store: Store, *, method: str = "auto") -> int:
+    """Score the stored ``panel`` into ``index_scores``; returns its row count.
+
+    ``method``: ``"sql"`` (one SQL statement generated from the catalogue,
+    :func:`amity.index.index_sql`: the fast path on DuckDB), ``"ibis"`` (the portable
+    queries :func:`amity.index.score` and :func:`amity.index.dynamics`: any backend) or
+    ``"auto"`` (sql on DuckDB, ibis elsewhere). Both give the same table (tested).
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from amity.store import Store
+    >>> with Store(tempfile.mkdtemp() + "/s.duckdb") as store:
+    ...     store.write_frame("panel", pd.DataFrame({
+    ...         "a": ["PAK", "RUS"], "b": ["RUS", "PAK"], "year": [2000, 2000],
+    ...         "un_agreement": [0.4, 0.8]}))
+    ...     build_index(store)
+    ...     store.execute("SELECT a, p_un_agreement, composite FROM index_scores ORDER BY a")
+    2
+         a  p_un_agreement  composite
+    0  PAK             0.0        0.0
+    1  RUS           100.0      100.0
+    """
+    if method not in _METHODS:
+        raise ValueError(f"method must be 'auto', 'sql' or 'ibis', not {method!r}")
+    if method == "auto":
+        method = "sql" if store.ibis.name == "duckdb" else "ibis"
+    panel = store.ibis.table("panel")
+    names = index_indicators(panel.columns)
+    if method == "sql":
+        expr = store.ibis.sql(index_sql("panel", panel.columns, names), dialect="duckdb")
+    else:
+        scored = score(panel, names)
+        expr = dynamics(scored, _series(scored.columns))
+    store.replace_table("index_scores", expr)
+    return int(store.ibis.table("index_scores").count().execute())
+
+
 def build(store: Store, *, years: tuple[int, int] | None = None, method: str = "auto",
           on_step: Callable[[str], None] | None = None) -> dict[str, int]:
     """Compute and store ``panel`` and ``index_scores``; returns their row counts.
 
-    ``method``: ``"ibis"`` (portable: runs on any backend), ``"numpy"`` (the fast path
-    for the embedded engine) or ``"auto"`` (numpy on DuckDB).
+    ``method`` is :func:`build_index`'s: ``"sql"`` (the fast path on DuckDB), ``"ibis"``
+    (portable: runs on any backend) or ``"auto"`` (sql on DuckDB).
     """
+    if method not in _METHODS:
+        raise ValueError(f"method must be 'auto', 'sql' or 'ibis', not {method!r}")
     ds = store.datasets()
     last = int(ds["coverage_end"].max()) if len(ds) and ds["coverage_end"].notna().any() else 2024
     years = years or (FIRST_YEAR, last)
@@ -104,21 +146,10 @@ def build(store: Store, *, years: tuple[int, int] | None = None, method: str = "
     if on_step:
         on_step("writing the panel")
     store.replace_table("panel", panel.order_by(_KEYS))
-    stored = store.ibis.table("panel")
     if on_step:
         on_step("scoring every pair and year against all pairs")
-    names = index_indicators(stored.columns)
-    if method == "auto":
-        method = "numpy" if store.ibis.name == "duckdb" else "ibis"
-    if method == "numpy":  # the fast path: the same numbers (tested), arrays in memory
-        frame = score_frame(store.execute("SELECT * FROM panel"), names)
-        frame = dynamics_frame(frame, _series(list(frame.columns)))
-        store.write_frame("index_scores", frame)
-    else:
-        scored = score(stored, names)
-        store.replace_table("index_scores", dynamics(scored, _series(scored.columns)))
-    counts = {name: int(store.ibis.table(name).count().execute())
-              for name in ("panel", "index_scores")}
+    counts = {"panel": int(store.ibis.table("panel").count().execute()),
+              "index_scores": build_index(store, method=method)}
     store.record_derived("amity_index", "panel", years, counts,
                          json.dumps(provenance, sort_keys=True), FINGERPRINT)
     return counts
