@@ -635,7 +635,16 @@ class Store:
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{dataset.source}-{dataset.release}")
         part = folder / f"{safe}-{uuid.uuid4().hex[:16]}.parquet"
         tmp = part.with_name("." + part.name + ".tmp")
-        pq.write_table(pa.table(cols), tmp, compression="zstd", row_group_size=1 << 17)
+        table = pa.table(cols)
+        # Parquet dictionaries for the columns that arrive dictionary-encoded (codes, the
+        # file), statistics for what reads filter on (key, year, date, file): building
+        # both for every column (e.g. unique URLs) costs a third of the write for nothing
+        coded = [c for c, t in zip(table.column_names, table.schema.types)
+                 if pa.types.is_dictionary(t)]
+        stats = ["source", "release", *spec.key, *(c for c in ("year", "date", "file")
+                                                   if c in spec.columns)]
+        pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 17,
+                       use_dictionary=coded, write_statistics=list(dict.fromkeys(stats)))
         os.replace(tmp, part)
         return part, n
 

@@ -396,11 +396,14 @@ def _run(store: Store, dataset: Dataset, jobs: Sequence[_Job], report: FetchRepo
     buffer: list[tuple[_Job, gdelt.EventsFile, Path, str]] = []
     waiting: list[float | None] = [None]  # when the oldest buffered file was parsed
     queue = deque(jobs)
+    # files in flight: enough that the parsing threads stay busy while this one writes a
+    # batch (a batch is ~10 files of 50,000 events); memory stays bounded by this number
+    in_flight = 2 * max(1, workers) + 8
     with _Progress(progress, total, len(jobs)) as bar, store.settings(memory_limit=MEMORY_LIMIT), \
             ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="gdelt") as pool:
         try:
             while queue or pending:
-                while queue and len(pending) < max(1, workers) + 2:
+                while queue and len(pending) < in_flight:
                     job = queue.popleft()
                     pending[pool.submit(work, job, bar)] = job
                 done, _ = wait(list(pending), timeout=FLUSH_SECONDS,
