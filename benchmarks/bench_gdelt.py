@@ -71,6 +71,7 @@ LABELS = {"amity": "amity: ingest (zip → store, 2 parsing threads) + "
           "duckdb": "DuckDB: one `read_csv` query over the gzip twins (the limit)",
           "duckdb-load": "DuckDB: load the same 16 columns into a table on disk, then query"}
 KEYS = ["a", "b", "year", "month"]
+SECTION = "GDELT 2.0 event files: ingest and dyad-month aggregation"
 TOL = 1e-9
 
 
@@ -432,7 +433,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(_report(results, info, args, loads, stages))
+    report = _report(results, info, args, loads, stages)
+    RESULTS.write_text(report)
+    _common.write_section(SECTION, "#" + report)
     print(f"wrote {RESULTS}")
     return 0 if all(r["verify"]["ok"] for r in results) else 1
 
