@@ -147,7 +147,7 @@ def fetch(
     on_bad_lines: Annotated[BadLines, typer.Option()] = BadLines.error,
 ) -> None:
     """Download a source's files (GDELT: a date range, MD5-checked, resumable, ingested
-    file by file), or check them in the mirror."""
+    in committed batches as they arrive), or check them in the mirror."""
     from amity.sources import all_datasets, get_dataset
 
     get_dataset(source)

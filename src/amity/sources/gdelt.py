@@ -40,7 +40,7 @@ file is read again by DuckDB's strict reader, which names the file and line or, 
 
 The ``gdelt/v1-sample`` and ``gdelt/v2-sample`` releases are the files of the data mirror;
 ``amity fetch gdelt`` (:func:`fetch_gdelt`) downloads any date range from GDELT into the
-``gdelt/v1`` and ``gdelt/v2`` releases file by file.
+``gdelt/v1`` and ``gdelt/v2`` releases, each file recorded as it is ingested.
 """
 
 from __future__ import annotations
@@ -490,7 +490,7 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
 
 
 def fetch_gdelt(store: Store, start: str | Any, end: str | Any, **options: Any) -> FetchReport:
-    """Download GDELT event files of a date range and ingest them file by file.
+    """Download GDELT event files of a date range and ingest them as they arrive.
 
     See :func:`amity.sources._gdelt_download.fetch_gdelt` for the parameters (``version``,
     ``master_url``, ``workers``, ``on_bad_lines``, ``progress``, ...); this is the same
