@@ -169,7 +169,12 @@ def _index() -> _Index:
         texts = {f: row[f] or None for f in ("iso2", "cow_abb", "fips", "cameo", "successor_iso3",
                                              "note")}
         ints = {f: _int(row[f]) for f in ("cow_code", "gw_code", "valid_from", "valid_to")}
-        countries[iso3] = Country(iso3=iso3, name=row["name"], **texts, **ints)
+        countries[iso3] = Country(iso3=iso3, name=row["name"], iso2=texts["iso2"],
+                                  cow_abb=texts["cow_abb"], fips=texts["fips"],
+                                  cameo=texts["cameo"], successor_iso3=texts["successor_iso3"],
+                                  note=texts["note"], cow_code=ints["cow_code"],
+                                  gw_code=ints["gw_code"], valid_from=ints["valid_from"],
+                                  valid_to=ints["valid_to"])
         for system in _CODE_SYSTEMS:
             value = row[system]
             if system == "iso_numeric" and value:
@@ -328,8 +333,8 @@ def iso3_from_cow(codes: pd.Series, years: pd.Series | None = None) -> pd.Series
     for code, code_spells in spells.items():
         if code in fixed or not (mask := num == code).any():
             continue
-        if years is None:
-            out[mask] = _cow_spell(code, None)[0]
+        if years is None:  # the code's current meaning: its last spell
+            out[mask] = max(code_spells, key=lambda s: s[0])[2]
             continue
         yrs = pd.to_numeric(pd.Series(years, index=num.index), errors="coerce")
         for lo, hi, iso3, _ in code_spells:

@@ -97,8 +97,8 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, source: st
         colour = _COLOURS[i % len(_COLOURS)]
         run: list[str] = []
         points: list[tuple[int | None, float | None]] = [*s.points, (None, None)]
-        for year, value in points:
-            if value is None or year is None:
+        for at, value in points:
+            if value is None or at is None:
                 if len(run) > 1:
                     parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
                                  f'points="{" ".join(run)}"/>')
@@ -107,7 +107,7 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, source: st
                     parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>')
                 run = []
             else:
-                run.append(f"{px(year):.1f},{py(value):.1f}")
+                run.append(f"{px(at):.1f},{py(value):.1f}")
         lx = _W - _R - 150 * (len(series) - i)
         parts.append(f'<rect x="{lx}" y="{_T - 14}" width="12" height="4" fill="{colour}"/>'
                      f'<text x="{lx + 16}" y="{_T - 10}" font-size="10" fill="#222">'

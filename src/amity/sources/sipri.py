@@ -155,7 +155,7 @@ def read_tiv_table(path: Path, on_bad_lines: OnBadLines = "error",
                         fix="repair or re-download the file, or rerun with --on-bad-lines skip")
                 name = row[0].strip()
                 records += [(name, year, float(cell)) for year, cell in zip(years, row[1:-1])
-                            if cell.strip()]
+                            if cell.strip() and year is not None]
     except (UnicodeDecodeError, csv.Error) as exc:
         raise SourceFormatError(path, f"cannot read the file ({exc})", fix=_FIX) from exc
     if not total_seen:
