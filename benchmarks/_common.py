@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ def machine(packages: Sequence[str] = ("duckdb", "pandas", "numpy")) -> dict[str
     except OSError:  # not Linux
         cpu = platform.processor() or "unknown"
     info = {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                      else os.cpu_count()),
         "memory": f"{mem_kb / 1024 ** 2:.1f} GiB (MemTotal {mem_kb} kB)" if mem_kb else "unknown",
@@ -80,7 +80,8 @@ def machine_markdown(info: Mapping[str, str]) -> str:
     return "\n".join(f"- {key}: {value}" for key, value in info.items())
 
 
-def best_of(fn: Callable[[], Any], *, repeat: int = 3, warmup: int = 1) -> tuple[float, list[float], Any]:
+def best_of(fn: Callable[[], Any], *, repeat: int = 3,
+            warmup: int = 1) -> tuple[float, list[float], Any]:
     """Run ``fn`` ``warmup`` times untimed, then ``repeat`` times timed.
 
     Returns

@@ -176,7 +176,7 @@ def _file_text(rng: np.random.Generator, p: dict[str, np.ndarray], stamp: dateti
                sources.astype(str).astype(object), articles.astype(str).astype(object), tone]
             + g1 + g2 + g3 + [added, url])
     assert len(cols) == 61, len(cols)
-    lines = ["\t".join(row) for row in zip(*cols)]
+    lines = ["\t".join(row) for row in zip(*cols, strict=True)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

@@ -68,7 +68,8 @@ def main() -> None:
                   env={"AMITY_HOME": home})
     rows = []
     for kind, label in (("profile", "profile only (the brief's data), API"),
-                        ("html", "brief → self-contained HTML"), ("pdf", "brief → PDF (WeasyPrint)"),
+                        ("html", "brief → self-contained HTML"),
+                        ("pdf", "brief → PDF (WeasyPrint)"),
                         ("md", "brief → Markdown + SVG charts")):
         child = run_child([__file__, "--child", kind, home])
         rows.append((label, child.reply["best"], child.maxrss_mb, child.reply["bytes"]))

@@ -141,9 +141,13 @@ context each run. Cold is the first check after opening the store; warm the best
 
 | step | seconds (best of 3) | all runs | claims | words/s |
 |---|---:|---|---:|---:|
-| `extract` (parse only) | {m['extract_best']:.3f} | {", ".join(f"{t:.3f}" for t in m['extract_times'])} | {m['claims']:,} | {m['words'] / m['extract_best']:,.0f} |
-| `check`, cold (first run) | {m['cold']:.3f} | {m['cold']:.3f} | {m['claims']:,} | {m['words'] / m['cold']:,.0f} |
-| `check`, warm | {m['check_best']:.3f} | {", ".join(f"{t:.3f}" for t in m['check_times'])} | {m['claims']:,} | {m['words'] / m['check_best']:,.0f} |
+| `extract` (parse only) | {m['extract_best']:.3f} | \
+{", ".join(f"{t:.3f}" for t in m['extract_times'])} | {m['claims']:,} | \
+{m['words'] / m['extract_best']:,.0f} |
+| `check`, cold (first run) | {m['cold']:.3f} | {m['cold']:.3f} | {m['claims']:,} | \
+{m['words'] / m['cold']:,.0f} |
+| `check`, warm | {m['check_best']:.3f} | {", ".join(f"{t:.3f}" for t in m['check_times'])} | \
+{m['claims']:,} | {m['words'] / m['check_best']:,.0f} |
 
 Target (whole check of 20,000 words under 10 s): {target} (cold {m['cold']:.2f} s, warm
 {m['check_best']:.2f} s). Deterministic: the reports of all runs are

@@ -103,7 +103,7 @@ def code_table() -> dict[str, str]:
     table = countries.table()
     codes = pd.Series(sorted(set(table["cameo"].dropna())), dtype=object)
     mapped = countries.iso3_from(codes, "cameo")
-    return {c: m for c, m in zip(codes, mapped) if m is not pd.NA}
+    return {c: m for c, m in zip(codes, mapped, strict=True) if m is not pd.NA}
 
 
 def run_amity(zips: list[Path], work: Path, workers: int = 2) -> Any:
@@ -316,7 +316,7 @@ def child_verify(*paths: str) -> None:
     frames = [pd.read_parquet(p) for p in paths]
     ref = frames[0]
     problems = []
-    for path, frame in zip(paths[1:], frames[1:]):
+    for path, frame in zip(paths[1:], frames[1:], strict=True):
         both = ref.merge(frame, on=KEYS, how="outer", indicator=True, suffixes=("_r", ""))
         only = int((both["_merge"] != "both").sum())
         both = both[both["_merge"] == "both"]
@@ -508,10 +508,12 @@ counts: see `benchmarks/_gdelt_synth.py`), {args.rows:,} events per file, genera
 `{DATA_ROOT}`. Query: per unordered pair of states, year and month: events, mean
 Goldstein, mean tone, cooperation and conflict shares. Each method runs in its own process
 (peak RSS = its `ru_maxrss`, the highest of the runs); best time of {args.repeat} runs, the
-methods interleaved; CPU s = user + system seconds of the process, lowest of the runs. amity's time is end to end: a
+methods interleaved; CPU s = user + system seconds of the process, lowest of the runs. \
+amity's time is end to end: a
 fresh store, every zip hashed (MD5, for resume), parsed and mapped, the events appended in
 batches of about 500,000 (a Parquet part and one committed transaction each, on disk), then
-the aggregation from the store, store opening and closing included. The DuckDB query reads gzip twins
+the aggregation from the store, store opening and closing included. \
+The DuckDB query reads gzip twins
 holding the same deflate streams as the zips and stores nothing.
 
 {chr(10).join(lines)}

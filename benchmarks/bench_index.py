@@ -22,7 +22,8 @@ that child's ``ru_maxrss``), each writing its own table in the store:
     The same computation written by hand as one DuckDB SQL statement: per indicator,
     counts per distinct value and year with a running sum for the mid-rank percentiles,
     joined back to the panel on (year, value); dimension means row-wise; trends and prior
-    means from ``lag`` over the pair's previous rows (no window frames). The limit, written independently of amity's generated statement.
+    means from ``lag`` over the pair's previous rows (no window frames). The limit,
+    written independently of amity's generated statement.
 ``duckdb-sql-long``
     The same in the long form that amity's Ibis queries take: UNPIVOT, counts per
     distinct value with a running sum, conditional aggregates for the dimension means,
@@ -188,7 +189,7 @@ wide AS (
 
     def pick(fn: str) -> str:
         return "CASE " + " ".join(f"WHEN {s} = {fn}({', '.join(scores)}) THEN '{d}'"
-                                  for s, d in zip(scores, dims)) + " END"
+                                  for s, d in zip(scores, dims, strict=True)) + " END"
 
     if form == "wide":
         tail = _dynamics_lags(series)
@@ -312,7 +313,7 @@ def pandas_index(panel: Any, columns: list[str]) -> Any:
             ys.append(v.shift(k).where(inside))
         count = sum(y.notna().astype("float64") for y in ys)
         sx, sy = sum(x.fillna(0.0) for x in xs), sum(y.fillna(0.0) for y in ys)
-        sxy = sum((x * y).fillna(0.0) for x, y in zip(xs, ys))
+        sxy = sum((x * y).fillna(0.0) for x, y in zip(xs, ys, strict=True))
         sxx = sum((x * x).fillna(0.0) for x in xs)
         slope = (count * sxy - sx * sy) / (count * sxx - sx * sx)
         out[f"{s}_trend"] = slope.where((count >= 3) & v.notna())
@@ -500,12 +501,12 @@ def verify(con: Any, tables: dict[str, str], ref: str) -> dict[str, Any]:
                 miss = f"((l.{c} IS NULL OR isnan(l.{c})) <> (r.{c} IS NULL OR isnan(r.{c})))"
                 tol = (f"{TREND_ABS} + {TREND_REL} * abs(l.{c})" if c.endswith("_trend")
                        else str(TOL))
-                checks.append(f"count(*) FILTER (WHERE l.a IS NOT NULL AND r.a IS NOT NULL AND ({miss} OR "
-                              f"abs(l.{c} - r.{c}) > {tol})) AS \"{c}\"")
+                checks.append("count(*) FILTER (WHERE l.a IS NOT NULL AND r.a IS NOT NULL AND "
+                              f"({miss} OR abs(l.{c} - r.{c}) > {tol})) AS \"{c}\"")
                 diffs.append(f"max(abs(l.{c} - r.{c})) AS \"{c}\"")
             else:
-                checks.append(f"count(*) FILTER (WHERE l.a IS NOT NULL AND r.a IS NOT NULL AND l.{c} IS DISTINCT FROM r.{c}) "
-                              f"AS \"{c}\"")
+                checks.append("count(*) FILTER (WHERE l.a IS NOT NULL AND r.a IS NOT NULL AND "
+                              f"l.{c} IS DISTINCT FROM r.{c}) AS \"{c}\"")
         sql = (f"SELECT count(*) FILTER (WHERE l.a IS NULL) AS only_method, "
                f"count(*) FILTER (WHERE r.a IS NULL) AS only_reference, {', '.join(checks)} "
                f"FROM {tables[ref]} l FULL JOIN {table} r "
@@ -587,7 +588,8 @@ run (all threads: DuckDB uses {rows[0]['threads']}; pandas runs on one). Peak RS
 that process's `ru_maxrss`, absolute, first over the warm-up and the 3 timed runs, then for
 one run in a fresh process (what one `amity setup` pays; repeated runs keep DuckDB's
 cached blocks and freed heap, so the first figure is higher); a process that only imports
-amity and opens the store peaks at {extra['baseline_rss']:.0f} MB. The load averages (below and under "Machine") say how
+amity and opens the store peaks at {extra['baseline_rss']:.0f} MB. \
+The load averages (below and under "Machine") say how
 busy the shared machine was: other work on the same cores slows single runs.
 
 {chr(10).join(table)}
@@ -621,9 +623,13 @@ then best of 5, in a child process peaking at {prof['rss']:.0f} MB.
 
 | call | seconds (best) | all runs |
 |---|---:|---|
-| `amity.profile("PAK", "RUS")` (opens the store read-only itself, each call) | {prof['best']:.3f} | {_fmt_runs(prof['times'])} |
-| `amity.profile("PAK", "RUS", store=store)` (store opened read-only once) | {prof['store_best']:.3f} | {_fmt_runs(prof['store_times'])} |
-| `amity profile PAK RUS --format json` (command line, wall time with Python start-up; warm-up + best of 3; {cli['bytes']:,} bytes of JSON; peak {cli['rss']:.0f} MB) | {cli['best']:.3f} | {_fmt_runs(cli['times'])} |
+| `amity.profile("PAK", "RUS")` (opens the store read-only itself, each call) | \
+{prof['best']:.3f} | {_fmt_runs(prof['times'])} |
+| `amity.profile("PAK", "RUS", store=store)` (store opened read-only once) | \
+{prof['store_best']:.3f} | {_fmt_runs(prof['store_times'])} |
+| `amity profile PAK RUS --format json` (command line, wall time with Python start-up; \
+warm-up + best of 3; {cli['bytes']:,} bytes of JSON; peak {cli['rss']:.0f} MB) | \
+{cli['best']:.3f} | {_fmt_runs(cli['times'])} |
 
 All timed runs of the index (seconds):
 {runs}

@@ -158,9 +158,9 @@ def pandas_baseline(flows: Any, totals: Any, reporters: list[str]) -> Any:
         t = totals[totals["flow"] == flow].groupby(["year", "c", "k"], observed=True,
                                                    sort=False)["v"].sum()
         both = pd.concat([b.rename("s"), t.rename("t")], axis=1).fillna(0.0).reset_index()
-        listed = set(zip(t.index.get_level_values(0), t.index.get_level_values(1)))
+        listed = set(zip(t.index.get_level_values(0), t.index.get_level_values(1), strict=True))
         complete = (both["c"].isin(reporters)
-                    | pd.Series([yc in listed for yc in zip(both["year"], both["c"])],
+                    | pd.Series([yc in listed for yc in zip(both["year"], both["c"], strict=True)],
                                 index=both.index)
                     | ((both["k"] == "Textiles") & both["year"].between(1995, 2018)))
         return pd.DataFrame({"year": both["year"], "c": both["c"].astype(str),

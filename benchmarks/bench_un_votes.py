@@ -117,8 +117,8 @@ def pandas_baseline(votes: Any) -> Any:
             n=("agree", "size"), agree=("agree", "sum"),
             **{c: (c, "sum") for c in cols if c not in ("a", "b", "agree")})
         n = agg["n"].to_numpy(dtype="float64")
-        expected = sum(agg[f"{c}_a"].to_numpy(dtype="float64") * agg[f"{c}_b"].to_numpy(dtype="float64")
-                       for c in CAST)
+        expected = sum(agg[f"{c}_a"].to_numpy(dtype="float64")
+                       * agg[f"{c}_b"].to_numpy(dtype="float64") for c in CAST)
         p_o, p_e = agg["agree"].to_numpy(dtype="float64") / n, expected / (n * n)
         with np.errstate(divide="ignore", invalid="ignore"):
             kappa = np.where(expected == n * n, np.nan, (p_o - p_e) / (1.0 - p_e))
@@ -141,7 +141,8 @@ def child_ingest(store_path: str, mirror: str) -> None:
                              "ORDER BY release")
     _common.child_reply({"events": [f"{e.dataset.source}/{e.dataset.release}: {e.status}"
                                     for e in events],
-                         "rows": dict(zip(rows["release"], rows["n"].astype(int).tolist()))})
+                         "rows": dict(zip(rows["release"], rows["n"].astype(int).tolist(),
+                                          strict=True))})
 
 
 def child_baseline(store_path: str) -> None:

@@ -54,7 +54,7 @@ def test_add_functions_and_provenance(real_store: Store) -> None:
                                         store=real_store), store=real_store)
     row = df[(df.a == "PAK") & (df.b == "RUS") & (df.year == 2000)].iloc[0]
     prof = amity.profile("PAK", "RUS", years=(2000, 2000), store=real_store).rows
-    by_name = dict(zip(prof.indicator, prof.value))
+    by_name = dict(zip(prof.indicator, prof.value, strict=True))
     for col in ("un_agreement", "un_kappa", "un_idealpoint_distance", "trade_total_usd",
                 "shared_igos"):
         assert row[col] == pytest.approx(by_name[col])

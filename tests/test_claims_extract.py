@@ -39,15 +39,16 @@ M, B = 1e6, 1e9
 CASES = [
     # --- money: scale words, currencies, qualifiers -------------------------------
     ("Bilateral trade between Pakistan and Russia reached $1.2 billion in 2014.",
-     [{"kind": "trade", "flow": "total", "countries": ("PAK",), "partner": ("RUS",), "values": [1.2 * B],
-           "units": ["USD"], "qualifier": None, "years": (2014,), "tense": "past"}]),
+     [{"kind": "trade", "flow": "total", "countries": ("PAK",), "partner": ("RUS",),
+           "values": [1.2 * B], "units": ["USD"], "qualifier": None, "years": (2014,),
+           "tense": "past"}]),
     ("Bilateral trade was US$ 1.2bn in 2015.",
      [{"kind": "trade", "flow": "total", "values": [1.2 * B], "years": (2015,)}]),
     ("Trade with Russia stood at USD 17 billion.",
      [{"kind": "trade", "values": [17 * B], "units": ["USD"], "qualifier": None}]),
     ("Russia's textile imports are over $17 billion.",
-     [{"kind": "trade", "flow": "imports", "countries": ("RUS",), "partner": (), "product": "textiles",
-           "values": [17 * B], "qualifier": "over", "tense": "present"}]),
+     [{"kind": "trade", "flow": "imports", "countries": ("RUS",), "partner": (),
+           "product": "textiles", "values": [17 * B], "qualifier": "over", "tense": "present"}]),
     ("Bilateral trade is about $450m.", [{"values": [450 * M], "qualifier": "about"}]),
     ("Bilateral trade was nearly 3,000 million US dollars in 2008.",
      [{"values": [3000 * M], "qualifier": "nearly", "units": ["USD"], "years": (2008,)}]),
@@ -61,7 +62,8 @@ CASES = [
     ("Exports to Russia were worth 2.5 billion euros in 2019.",
      [{"kind": "trade", "flow": "exports", "values": [2.5 * B], "units": ["EUR"]}]),
     ("Russia provided a loan of $500 million in 1970.",
-     [{"kind": "money", "countries": ("RUS",), "values": [500 * M], "measure": "loan", "years": (1970,)}]),
+     [{"kind": "money", "countries": ("RUS",), "values": [500 * M], "measure": "loan",
+           "years": (1970,)}]),
     # --- flows and countries -----------------------------------------------------------
     ("Pakistan's exports to Russia were worth US$ 150 million in 2013.",
      [{"kind": "trade", "flow": "exports", "countries": ("PAK",), "partner": ("RUS",),
@@ -72,7 +74,8 @@ CASES = [
     ("Pakistan imports from Russia stood at about $300 million in 2010.",
      [{"flow": "imports", "countries": ("PAK",), "partner": ("RUS",), "qualifier": "about"}]),
     ("Pakistan's total exports were $25 billion in 2018.",
-     [{"kind": "trade", "flow": "exports", "countries": ("PAK",), "partner": (), "values": [25 * B]}]),
+     [{"kind": "trade", "flow": "exports", "countries": ("PAK",), "partner": (),
+           "values": [25 * B]}]),
     ("Trade between India and Russia was $10 billion in 2019.",
      [{"flow": "total", "countries": ("IND",), "partner": ("RUS",), "values": [10 * B]}]),
     ("Moscow and Islamabad traded goods worth $700 million in 2011.",
@@ -118,7 +121,8 @@ CASES = [
      "2000."), [{"kind": "vote", "values": [72.0], "units": ["percent"], "countries": ("PAK",),
                     "partner": ("RUS",), "period": (2000, 2000, "year")}]),
     ("Russia accounts for 1.5% of Pakistan's total trade.",
-     [{"kind": "trade", "flow": "share", "countries": ("PAK",), "partner": ("RUS",), "values": [1.5]}]),
+     [{"kind": "trade", "flow": "share", "countries": ("PAK",), "partner": ("RUS",),
+           "values": [1.5]}]),
     ("Bilateral trade grew by 20 per cent in 2017.",
      [{"kind": "trade", "flow": "growth", "values": [20.0], "period": (2017, 2017, "year")}]),
     ("Bilateral trade fell by 15% in 2015.", [{"flow": "growth", "values": [-15.0]}]),
@@ -139,8 +143,8 @@ CASES = [
     # --- visits, agreements, events -----------------------------------------------------------
     (("Pakistan’s President Ayub Khan, twice visited Moscow and Soviet Premier Alexi Kosygin "
      "also paid a reciprocal visit to Pakistan during the 1960s."),
-     [{"kind": "visit", "countries": ("PAK",), "partner": ("RUS",), "count": 2, "level": "head_of_state",
-           "period": (1960, 1969, "decade")},
+     [{"kind": "visit", "countries": ("PAK",), "partner": ("RUS",), "count": 2,
+           "level": "head_of_state", "period": (1960, 1969, "decade")},
       {"kind": "visit", "countries": ("RUS",), "partner": ("PAK",), "count": None,
            "level": "head_of_government", "period": (1960, 1969, "decade")}]),
     ("Prime Minister Imran Khan visited Moscow on 23 February 2022.",
@@ -155,7 +159,8 @@ CASES = [
      [{"kind": "agreement", "count": 3, "period": (2011, 2011, "year")}]),
     (("During the 1970s, the most important aspect of the Pakistan-Soviet Union engagement was "
      "the inauguration of the Pakistan Steel Mill on December 30, 1973."),
-     [{"kind": "event", "date": "1973-12-30", "topics": ("steel", "mill"), "action": ("inaugur",)}]),
+     [{"kind": "event", "date": "1973-12-30", "topics": ("steel", "mill"),
+           "action": ("inaugur",)}]),
     ("Pakistan Steel Mills was inaugurated on 15 January 1985.",
      [{"kind": "event", "date": "1985-01-15", "action": ("inaugur",)}]),
     # --- counts of people ---------------------------------------------------------------------
@@ -172,7 +177,7 @@ CASES = [
 def test_extraction_table(text: str, expected: list[dict]) -> None:
     claims = extract(text, pair=PAIR)
     assert len(claims) == len(expected), [c.text for c in claims]
-    for claim, want in zip(claims, expected):
+    for claim, want in zip(claims, expected, strict=True):
         got = summary(claim)
         assert {k: got[k] for k in want} == want
         assert text[claim.start:claim.end] == claim.text

@@ -72,8 +72,9 @@ def test_profile_table_all_sources_and_csv(home: Path) -> None:
     assert "political — unvotes unvotes-0.3.0" in table.stdout
     both = amity("profile", "PAK", "RUS", "--years", "2000", "--all-sources", "--format", "csv",
                  home=home)
-    lines = [l for l in both.stdout.splitlines() if ",un_agreement," in l]
-    assert len(lines) == 2 and any("voeten-2017" in l and "0.765625" in l for l in lines)
+    lines = [line for line in both.stdout.splitlines() if ",un_agreement," in line]
+    assert len(lines) == 2 and any("voeten-2017" in line and "0.765625" in line
+                                   for line in lines)
     picked = amity("profile", "PAK", "RUS", "--years", "2000", "--source", "unvotes/voeten-2017",
                    "--format", "csv", home=home)
     assert ",un_agreement,0.765625," in picked.stdout

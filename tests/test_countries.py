@@ -240,7 +240,8 @@ def test_country_data_has_no_conflicts() -> None:
     for code, spells in idx.spells.items():
         assert {iso3 for _, _, iso3, _ in spells} <= known, code
         spells = sorted(spells)
-        assert all(a[1] < b[0] for a, b in zip(spells, spells[1:])), code  # no overlaps
+        # no overlaps
+        assert all(a[1] < b[0] for a, b in zip(spells, spells[1:], strict=False)), code
 
 
 # --- against the mirror ----------------------------------------------------------------
@@ -281,7 +282,7 @@ def test_every_unvotes_country_code_resolves() -> None:
     coded = pairs[pairs["country_code"] != ""]
     iso3 = iso3_from(coded["country_code"], "iso2")
     assert unknown_values(coded["country_code"], "iso2") == []
-    historical = dict(zip(coded["country_code"], iso3))
+    historical = dict(zip(coded["country_code"], iso3, strict=True))
     assert {k: historical[k] for k in ("CS", "YU", "DD", "YD", "NA")} == {
         "CS": "CSK", "YU": "YUG", "DD": "DDR", "YD": "YMD", "NA": "NAM"}
     assert unknown_values(pairs["country"], "name") == []

@@ -31,7 +31,7 @@ def _agreement_from_raw(mirror: Path, pairs: list[tuple[str, str, int]]) -> dict
     codes = pd.Series([r["country_code"] for r in rows])
     iso = iso3_from(codes, "iso2").fillna(iso3_from(pd.Series([r["country"] for r in rows]),
                                                     "name"))
-    for r, c in zip(rows, iso):
+    for r, c in zip(rows, iso, strict=True):
         votes.setdefault((c, year_of[r["rcid"]]), {})[r["rcid"]] = r["vote"]
     out = {}
     for a, b, y in pairs:

@@ -26,7 +26,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture()
 def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Serve tmp_path/srv as <host>/<path>, the publishers' URL layout; AMITY_BASE_URL points at it."""
+    """Serve tmp_path/srv as <host>/<path>, the publishers' URL layout; AMITY_BASE_URL points
+    at it."""
     root = tmp_path / "srv"
     root.mkdir()
     handler = functools.partial(_Quiet, directory=str(root))

@@ -139,7 +139,7 @@ def _no_leftovers(version: str = "v2") -> None:
 
 def _per_file(store: Store) -> dict[str, int]:
     frame = store.execute("SELECT file, count(*) AS n FROM events GROUP BY file")
-    return dict(zip(frame["file"], frame["n"]))
+    return dict(zip(frame["file"], frame["n"], strict=True))
 
 
 def test_date_range_parallel_and_rerun(gdelt_server: tuple[_Server, Path], tmp_path: Path,
@@ -177,7 +177,8 @@ def test_md5_mismatch_stores_nothing_of_the_file(gdelt_server: tuple[_Server, Pa
     data[len(data) // 2] ^= 0xFF  # the server's copy is corrupt; the list has the real MD5
     bad.write_bytes(bytes(data))
     store = Store(tmp_path / "s.duckdb")
-    with pytest.raises(HashMismatchError, match=rf"^{bad.name}: the download's MD5 is not the {_md5_of_list(folder, bad.name)}"):
+    with pytest.raises(HashMismatchError, match=rf"^{bad.name}: the download's MD5 is not the "
+                                                rf"{_md5_of_list(folder, bad.name)}"):
         fetch_gdelt(store, "2016-01-01", "2019-12-31", workers=2, progress=False)
     ingested = set(store.ingested_files("gdelt", "v2")["file_key"])
     assert bad.name not in ingested and len(ingested) == 3

@@ -102,7 +102,7 @@ def _series_panel() -> pd.DataFrame:
     rows = [(f"F{i:02d}", "ZZZ", y, float(i), float(i), np.nan)
             for y in range(2001, 2012) for i in range(50)]
     rows += [("PAK", "RUS", y, r - 0.5, np.nan, np.nan)
-             for y, r in zip(range(2001, 2007), (20, 21, 22, 23, 24, 40))]
+             for y, r in zip(range(2001, 2007), (20, 21, 22, 23, 24, 40), strict=True)]
     rows += [("PAK", "IND", y, np.nan, r - 0.5, np.nan)
              for y, r in ((2001, 20), (2002, 25), (2004, 22), (2006, 30), (2008, 25),
                           (2011, 10))]

@@ -260,7 +260,7 @@ def test_trade_indices_by_hand(store: Store) -> None:
     # RUS reports no exports by product: no complementarity of RUS→PAK
     assert ("RUS", "PAK", 2018) not in df.index
     only = trade_indices_dyadic(store, source="fx", countries=["PAK", "RUS"])
-    assert set(zip(only.a, only.b)) == {("PAK", "RUS")}
+    assert set(zip(only.a, only.b, strict=True)) == {("PAK", "RUS")}
 
 
 def test_cli_json_and_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

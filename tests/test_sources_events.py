@@ -72,7 +72,7 @@ def gzipped(name: str, dest: Path) -> Path:
 
 def rows(table: pa.Table) -> list[tuple]:
     cols = [c for c in gdelt.EVENT_COLUMNS if c != "file"]
-    return list(zip(*(table.column(c).to_pylist() for c in cols)))
+    return list(zip(*(table.column(c).to_pylist() for c in cols), strict=True))
 
 
 # -- GDELT parsing -------------------------------------------------------------------------
@@ -150,7 +150,8 @@ def test_truncated_zip_and_gzip(tmp_path: Path) -> None:
 def test_repeated_ids_are_one_event(tmp_path: Path) -> None:
     text = (EVENTS / V2A).read_text()
     path = tmp_path / V2A
-    path.write_text(text + text.splitlines(keepends=True)[0].replace("\t10\t2\t9\t", "\t99\t2\t9\t"))
+    path.write_text(text + text.splitlines(keepends=True)[0].replace("\t10\t2\t9\t",
+                                                                     "\t99\t2\t9\t"))
     events = gdelt.read_events(path)
     assert rows(events.table) == V2A_ROWS  # the first of the two rows of 1000000001 kept
     assert "1 repeated GLOBALEVENTID" in events.notes[0]
@@ -361,7 +362,7 @@ def test_mirror_icews_and_cameo(mirror_store: Store, mirror: Path) -> None:
     with open(mirror / "cameo/CAMEO.goldsteinscale.txt", newline="") as fh:
         scores = {r["CAMEOEVENTCODE"]: float(r["GOLDSTEINSCALE"])
                   for r in csv.DictReader(fh, delimiter="\t")}
-    assert dict(zip(codes["code"], codes["goldstein"])) == scores
+    assert dict(zip(codes["code"], codes["goldstein"], strict=True)) == scores
     roots = Counter(codes.loc[codes["level"] == "root", "quad_class"])
     assert roots == {1: 5, 2: 4, 3: 5, 4: 6}
 

@@ -60,7 +60,7 @@ def _tiv(path: Path, recipient: str) -> dict[int, float]:
         lines = list(csv.reader(fh))
     years = [int(y) for y in lines[10][1:-1]]
     row = next(r for r in lines[11:] if r and r[0] == recipient)
-    return {y: float(v) for y, v in zip(years, row[1:-1]) if v}
+    return {y: float(v) for y, v in zip(years, row[1:-1], strict=False) if v}
 
 
 def test_sipri_russia_to_pakistan(store: Store, mirror: Path) -> None:
@@ -87,7 +87,7 @@ def test_sipri_processed_lacks_west_german_exports(store: Store, mirror: Path) -
     tables = store.table("arms_transfers", source="sipri")
     old = tables.filter((tables.supplier == "DEU") & (tables.year < 1991))
     by_release = old.group_by("release").aggregate(n=old.count()).to_pandas()
-    counts = dict(zip(by_release["release"], by_release["n"]))
+    counts = dict(zip(by_release["release"], by_release["n"], strict=True))
     assert counts.get("processed", 0) == 0 and counts["trademap-2022"] > 600
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from amity.indicators.political import un_votes_dyadic, un_votes_expr, un_votes_matrix
+from amity.indicators.political import un_votes_dyadic, un_votes_matrix
 from amity.ingest import ingest_files
 from amity.store import Store
 from tests.conftest import DATA, gz

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
-import ibis
 
 from amity.index import dynamics, index_indicators, score
 from amity.indicators import economic, multilateral, political

@@ -70,7 +70,8 @@ def test_killed_ingest_leaves_previous_data_intact(tmp_path: Path, mirror: Path)
     """Kill `amity ingest` inside its write transaction; the old rows must survive."""
     home = tmp_path / "home"
     env = {**os.environ, "AMITY_HOME": str(home)}
-    fixture = [gz(DATA / "cow" / n, tmp_path) for n in ("cow_trade_ddy.csv", "National_COW_4.0.csv")]
+    fixture = [gz(DATA / "cow" / n, tmp_path)
+               for n in ("cow_trade_ddy.csv", "National_COW_4.0.csv")]
     with open_store(home=home) as store:
         ingest_files(store, "cow_trade", fixture)
         before = store.execute("SELECT * FROM trade_dyadic ORDER BY ALL")

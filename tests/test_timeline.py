@@ -176,7 +176,7 @@ def store(tmp_path: Path) -> Store:
 def _rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     return [(f"{d:%Y-%m-%d}", a, b, k, n, u) for d, a, b, k, n, u in zip(
         frame["date"], frame["a"], frame["b"], frame["kind"], frame["events"],
-        frame["source_url"])]
+        frame["source_url"], strict=True)]
 
 
 def test_derived_engagements_hand_computed(store: Store) -> None:
@@ -211,7 +211,7 @@ def test_derived_engagements_options(store: Store) -> None:
 def test_timeline_merges_curated_and_derived(store: Store) -> None:
     frame = timeline(store, "Pakistan", "Russian Federation", years=(2021, 2022))
     got = [(f"{d:%Y-%m-%d}", k, bool(x)) for d, k, x in
-           zip(frame["date"], frame["kind"], frame["derived"])]
+           zip(frame["date"], frame["kind"], frame["derived"], strict=True)]
     assert got == [
         ("2021-04-06", "visit", False),      # Lavrov (starter set) before the derived row
         ("2021-04-06", "meeting", True),

@@ -15,6 +15,7 @@ Typical use (after ``amity setup``)::
 
 from __future__ import annotations
 
+from amity._api import export, rank
 from amity._exceptions import (
     AmityError,
     FetchError,
@@ -25,7 +26,6 @@ from amity._exceptions import (
     StoreError,
     UnknownCountryError,
 )
-from amity._api import export, rank
 from amity.cite import cite
 from amity.claims import CheckReport, check
 from amity.countries import Country, resolve

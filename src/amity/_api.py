@@ -15,7 +15,10 @@ __all__ = ["export", "rank"]
 
 def rank(country: str | int, *, year: int | None = None, dimension: str | None = None,
          top: int | None = 20, store: Store | None = None) -> pd.DataFrame:
-    """A country's partners ranked by the relationship index (see :func:`amity.ranking.rank_partners`)."""
+    """A country's partners ranked by the relationship index.
+
+    See :func:`amity.ranking.rank_partners`.
+    """
     from amity.ranking import rank_partners
 
     if store is not None:

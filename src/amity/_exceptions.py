@@ -54,8 +54,9 @@ class UnknownCountryError(KeyError, AmityError):
 
     Examples
     --------
-    >>> str(UnknownCountryError("Pakistn", ["Pakistan"]))
-    "unknown country 'Pakistn'; did you mean: Pakistan? Use an ISO3 code (PAK), a COW code (770) or a full name."
+    >>> str(UnknownCountryError("Pakistn", ["Pakistan"]))  # doctest: +NORMALIZE_WHITESPACE
+    "unknown country 'Pakistn'; did you mean: Pakistan? Use an ISO3 code (PAK), a COW code
+    (770) or a full name."
     """
 
     def __init__(self, query: str, suggestions: list[str] | None = None) -> None:
@@ -89,7 +90,8 @@ class SourceFormatError(ValueError, AmityError):
 
     Examples
     --------
-    >>> str(SourceFormatError("votes.csv", "expected 4 fields, saw 3", line=12, fix="re-download it"))
+    >>> str(SourceFormatError("votes.csv", "expected 4 fields, saw 3", line=12,
+    ...                       fix="re-download it"))
     'votes.csv:12: expected 4 fields, saw 3. Fix: re-download it'
     """
 
@@ -100,7 +102,8 @@ class SourceFormatError(ValueError, AmityError):
         *,
         line: int | None = None,
         column: str | None = None,
-        fix: str = "check that the file is the publisher's original and re-fetch it with `amity setup`",
+        fix: str = ("check that the file is the publisher's original and re-fetch it with "
+                    "`amity setup`"),
     ) -> None:
         self.path = str(path)
         self.reason = reason

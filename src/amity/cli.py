@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import math
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -27,18 +27,18 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class BadLines(str, Enum):
+class BadLines(StrEnum):
     error = "error"
     skip = "skip"
 
 
-MirrorOpt = Annotated[Optional[Path], typer.Option(
+MirrorOpt = Annotated[Path | None, typer.Option(
     "--mirror", help="Directory laid out like the data mirror (<source>/<file>); "
     "default $AMITY_MIRROR, else download.")]
 
@@ -53,7 +53,7 @@ def _store(read_only: bool):  # noqa: ANN202 - amity.Store
 @app.command()
 def setup(
     mirror: MirrorOpt = None,
-    source: Annotated[Optional[list[str]], typer.Option(
+    source: Annotated[list[str] | None, typer.Option(
         "--source", help="Only this source (repeatable).")] = None,
     on_bad_lines: Annotated[BadLines, typer.Option(help="Stop at a malformed row, or skip "
                                                         "and count such rows.")] = BadLines.error,
@@ -113,7 +113,7 @@ def setup(
 def ingest(
     source: Annotated[str, typer.Argument(help="Source name (see `amity sources`).")],
     paths: Annotated[list[Path], typer.Argument(help="The release's files.")],
-    release: Annotated[Optional[str], typer.Option(help="Release, if the file names do "
+    release: Annotated[str | None, typer.Option(help="Release, if the file names do "
                                                         "not tell.")] = None,
     on_bad_lines: Annotated[BadLines, typer.Option()] = BadLines.error,
     force: Annotated[bool, typer.Option(help="Re-ingest even if the files are unchanged.")] = False,
@@ -137,13 +137,13 @@ def ingest(
 def fetch(
     source: Annotated[str, typer.Argument(help="Source name.")],
     mirror: MirrorOpt = None,
-    date_from: Annotated[Optional[str], typer.Option(
+    date_from: Annotated[str | None, typer.Option(
         "--from", help="GDELT: first day (YYYY-MM-DD).")] = None,
-    date_to: Annotated[Optional[str], typer.Option("--to", help="GDELT: last day.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="GDELT: last day.")] = None,
     version: Annotated[str, typer.Option(help="GDELT: v2 (15-minute files) or v1 "
                                                "(daily).")] = "v2",
     workers: Annotated[int, typer.Option(help="GDELT: parallel downloads.")] = 4,
-    master_url: Annotated[Optional[str], typer.Option(help="GDELT: the file list URL.")] = None,
+    master_url: Annotated[str | None, typer.Option(help="GDELT: the file list URL.")] = None,
     on_bad_lines: Annotated[BadLines, typer.Option()] = BadLines.error,
 ) -> None:
     """Download a source's files (GDELT: a date range, MD5-checked, resumable, ingested
@@ -219,7 +219,7 @@ def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
 
 
 @app.command()
-def cite(source: Annotated[Optional[str], typer.Argument(help="Source name.")] = None,
+def cite(source: Annotated[str | None, typer.Argument(help="Source name.")] = None,
          fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
     """Print how to cite a source (or every source)."""
     from amity.cite import cite as citations
@@ -258,9 +258,9 @@ def _fmt_value(value: object, unit: str) -> str:
 def profile(
     a: Annotated[str, typer.Argument(help="First country: ISO3, ISO2, COW code or name.")],
     b: Annotated[str, typer.Argument(help="Second country.")],
-    years: Annotated[Optional[str], typer.Option(help="FIRST-LAST, e.g. 1990-2014.")] = None,
+    years: Annotated[str | None, typer.Option(help="FIRST-LAST, e.g. 1990-2014.")] = None,
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
-    source: Annotated[Optional[str], typer.Option(
+    source: Annotated[str | None, typer.Option(
         help="Prefer a source or source/release, e.g. unvotes/voeten-2017.")] = None,
     all_sources: Annotated[bool, typer.Option(help="Rows from every source and "
                                                    "release.")] = False,
@@ -291,7 +291,7 @@ def profile(
         for year, yr in block.groupby("year"):
             if yr["value"].isna().all():
                 continue
-            vals = dict(zip(yr["indicator"], yr["value"]))
+            vals = dict(zip(yr["indicator"], yr["value"], strict=True))
             table.add_row(str(year), *(_fmt_value(vals.get(n), units[n]) for n in names))
         if table.row_count:
             out.print(table)
@@ -311,9 +311,9 @@ def profile(
 @app.command()
 def rank(
     country: Annotated[str, typer.Argument(help="Country: ISO3, ISO2, COW code or name.")],
-    year: Annotated[Optional[int], typer.Option(help="Year (default: the latest well-covered "
+    year: Annotated[int | None, typer.Option(help="Year (default: the latest well-covered "
                                                       "year).")] = None,
-    dimension: Annotated[Optional[str], typer.Option(
+    dimension: Annotated[str | None, typer.Option(
         help="political, economic, military, people, multilateral or media "
              "(default: the composite).")] = None,
     top: Annotated[int, typer.Option(help="How many partners.")] = 20,
@@ -350,10 +350,10 @@ def pd_isna(value: object) -> bool:
 @app.command()
 def export(
     out_path: Annotated[Path, typer.Argument(metavar="OUT", help="OUT.parquet or OUT.csv")],
-    years: Annotated[Optional[str], typer.Option(help="FIRST-LAST.")] = None,
+    years: Annotated[str | None, typer.Option(help="FIRST-LAST.")] = None,
     directed: Annotated[bool, typer.Option("--directed/--undirected",
                                            help="Both orders of each pair, or a < b.")] = True,
-    indicators: Annotated[Optional[str], typer.Option(
+    indicators: Annotated[str | None, typer.Option(
         help="Comma-separated indicator columns (default: all).")] = None,
 ) -> None:
     """Write the dyad-year dataset for all pairs, with a data dictionary beside it."""
@@ -371,11 +371,11 @@ def export(
 def brief(
     a: Annotated[str, typer.Argument(help="First country.")],
     b: Annotated[str, typer.Argument(help="Second country.")],
-    years: Annotated[Optional[str], typer.Option(help="FIRST-LAST.")] = None,
-    out_path: Annotated[Optional[Path], typer.Option(
+    years: Annotated[str | None, typer.Option(help="FIRST-LAST.")] = None,
+    out_path: Annotated[Path | None, typer.Option(
         "--out", help="FILE.html, FILE.pdf or FILE.md (repeatable; default "
                       "<A>-<B>-brief.html in the current folder).")] = None,
-    compare: Annotated[Optional[list[str]], typer.Option(
+    compare: Annotated[list[str] | None, typer.Option(
         help="Benchmark pair, e.g. PAK-CHN (repeatable; default: each side's top trade "
              "partner).")] = None,
 ) -> None:
@@ -422,16 +422,16 @@ def opportunities(
     a: Annotated[str, typer.Argument(help="Exporter: ISO3, ISO2, COW code or name.")],
     b: Annotated[str, typer.Argument(help="Market: a country, or a region (EAEU, SCO, SAARC, "
                                           "GCC, EU, ASEAN, ...).")],
-    year: Annotated[Optional[int], typer.Option(help="Year (default: the latest the source "
+    year: Annotated[int | None, typer.Option(help="Year (default: the latest the source "
                                                      "has for A).")] = None,
-    level: Annotated[Optional[str], typer.Option(
+    level: Annotated[str | None, typer.Option(
         help="chapter, hs4, hs6 or group (default: the source's own level).")] = None,
     top: Annotated[int, typer.Option(help="Ranked products to show (0: every product).")] = 10,
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
-    source: Annotated[Optional[str], typer.Option(
+    source: Annotated[str | None, typer.Option(
         help="ots, comtrade or baci (or source/release); default the first with A's "
              "exports.")] = None,
-    regions: Annotated[Optional[Path], typer.Option(
+    regions: Annotated[Path | None, typer.Option(
         help="Your regions CSV (region,iso3,from_year,to_year,source); default "
              "$AMITY_REGIONS.")] = None,
 ) -> None:
@@ -451,7 +451,7 @@ def opportunities(
         render(frame, out, top=top or len(frame))
 
 
-class CheckFmt(str, Enum):
+class CheckFmt(StrEnum):
     table = "table"
     json = "json"
     html = "html"
@@ -461,10 +461,10 @@ class CheckFmt(str, Enum):
 def check(
     file: Annotated[str, typer.Argument(metavar="FILE|-", help="The text to check (- reads "
                                                                "standard input).")],
-    pair: Annotated[Optional[tuple[str, str]], typer.Option(
+    pair: Annotated[tuple[str, str] | None, typer.Option(
         help="The two countries the text is about (default: the two most mentioned).")] = None,
     fmt: Annotated[CheckFmt, typer.Option("--format")] = CheckFmt.table,
-    out_path: Annotated[Optional[Path], typer.Option("--out", help="Write to FILE instead of "
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write to FILE instead of "
                                                                    "the screen.")] = None,
     tolerance: Annotated[float, typer.Option(help="Relative error still 'approximately'.")] = 0.1,
 ) -> None:
@@ -485,7 +485,8 @@ def check(
     if fmt is CheckFmt.json:
         body = report.to_json() + "\n"
     elif fmt is CheckFmt.html:
-        body = render_html(report, title=f"amity check: {Path(file).name if file != '-' else 'text'}")
+        body = render_html(report, title="amity check: "
+                           f"{Path(file).name if file != '-' else 'text'}")
     else:
         sink = Console(file=open(out_path, "w", encoding="utf-8"), width=140) if out_path else out
         sink.print(report.table())

@@ -1,4 +1,5 @@
-"""``amity export`` (:func:`amity.export`): the dyad-year dataset for all pairs, with a data dictionary.
+"""``amity export`` (:func:`amity.export`): the dyad-year dataset for all pairs, with a data
+dictionary.
 
 Writes the stored panel (every indicator from its default sources, see
 :func:`amity.indicators.default_slices`) joined with the relationship index, for all

@@ -84,7 +84,8 @@ def dyad_years(
     spans = spans[spans["lo"] <= spans["hi"]]
     state_years = pd.DataFrame({
         "iso3": spans["iso3"].repeat(spans["hi"] - spans["lo"] + 1).to_numpy(),
-        "year": [y for lo, hi in zip(spans["lo"], spans["hi"]) for y in range(lo, hi + 1)],
+        "year": [y for lo, hi in zip(spans["lo"], spans["hi"], strict=True)
+                 for y in range(lo, hi + 1)],
     }).drop_duplicates()
     if countries is not None:
         keep = [_countries.to_iso3(c) for c in countries]

@@ -125,8 +125,10 @@ def score(panel: ir.Table, indicators: Sequence[str] | None = None) -> ir.Table:
     return wide.mutate(
         composite=(total / coverage.cast("float64")).cast("float64"), coverage=coverage,
         # the first dimension (DIMENSIONS order) at the lowest / highest score
-        weakest=ibis.cases(*[(c == low, d) for c, d in zip(scores, dims)], else_=None),
-        strongest=ibis.cases(*[(c == high, d) for c, d in zip(scores, dims)], else_=None),
+        weakest=ibis.cases(*[(c == low, d) for c, d in zip(scores, dims, strict=True)],
+                           else_=None),
+        strongest=ibis.cases(*[(c == high, d) for c, d in zip(scores, dims, strict=True)],
+                             else_=None),
     )
 
 
@@ -217,10 +219,12 @@ def _dynamics_sql(source: str, series: Sequence[str], window: int,
                    f"CASE WHEN _in{k} THEN coalesce(_{c}_{k}, 0.0) ELSE 0.0 END AS _{c}_z{k}")
                   for k in back]
         sums += [f"1.0 + {' + '.join(w)} AS _{c}_n",
-                 f"{' + '.join(f'{wk} * _x{k}' for wk, k in zip(w, back))} AS _{c}_sx",
+                 f"{' + '.join(f'{wk} * _x{k}' for wk, k in zip(w, back, strict=True))} AS _{c}_sx",
                  f"{c} + {' + '.join(z)} AS _{c}_sy",
-                 f"{' + '.join(f'{zk} * _x{k}' for zk, k in zip(z, back))} AS _{c}_sxy",
-                 f"{' + '.join(f'{wk} * _x{k} * _x{k}' for wk, k in zip(w, back))} AS _{c}_sxx"]
+                 f"{' + '.join(f'{zk} * _x{k}' for zk, k in zip(z, back, strict=True))} "
+                 f"AS _{c}_sxy",
+                 f"{' + '.join(f'{wk} * _x{k} * _x{k}' for wk, k in zip(w, back, strict=True))} "
+                 f"AS _{c}_sxx"]
         n, sx, sy, sxy, sxx = (f"_{c}_{m}" for m in ("n", "sx", "sy", "sxy", "sxx"))
         dyn += [(f"CASE WHEN {c} IS NOT NULL AND {n} >= 3 THEN ({n} * {sxy} - {sx} * {sy}) / "
                  f"nullif({n} * {sxx} - {sx} * {sx}, 0.0) END AS {c}_trend"),
@@ -277,7 +281,7 @@ def index_sql(table: str, columns: Sequence[str], indicators: Sequence[str] | No
     def pick(fn: str, fill: str) -> str:
         extreme = f"{fn}({', '.join(f'coalesce({s}, {fill})' for s in scores)})"
         return "CASE " + " ".join(f"WHEN {s} = {extreme} THEN '{d}'"
-                                  for s, d in zip(scores, dims)) + " END"
+                                  for s, d in zip(scores, dims, strict=True)) + " END"
 
     dynamics_ctes, dyn = _dynamics_sql("_ix_scored", series, window, threshold)
     out = ["a", "b", "year", *(f"p_{n}" for n in names), *scores, *(f"n_{d}" for d in dims),

@@ -110,7 +110,8 @@ def setup(
         from amity.indicators import default_slices
         from amity.panel import build, is_current
 
-        if not is_current(store) and default_slices(store):  # at least one indicator source is ingested
+        # default_slices: at least one indicator source is ingested
+        if not is_current(store) and default_slices(store):
             build(store, on_step=on_write)
     return events
 

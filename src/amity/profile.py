@@ -37,10 +37,11 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
     --------
     >>> parse_years("1990-2014")
     (1990, 2014)
-    >>> parse_years("2014-1990")
+    >>> parse_years("2014-1990")  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    amity._exceptions.InputError: --years 2014-1990: the first year is after the last. Fix: write it as FIRST-LAST, e.g. 1990-2014
+    amity._exceptions.InputError: --years 2014-1990: the first year is after the last. Fix:
+    write it as FIRST-LAST, e.g. 1990-2014
     """
     if text is None:
         return None
@@ -137,7 +138,7 @@ def _coverage_text(store_rows: pd.DataFrame, sources: list[str]) -> str:
 def _uncovered(plan: list[Slice], frames: list[pd.DataFrame], years: tuple[int, int],
                datasets: pd.DataFrame) -> pd.DataFrame:
     """NA rows, with a coverage note, for the years no planned source covers."""
-    have = {(n, y) for f in frames for n, y in zip(f["indicator"], f["year"])}
+    have = {(n, y) for f in frames for n, y in zip(f["indicator"], f["year"], strict=True)}
     sources: dict[str, list[str]] = {}
     for fam in FAMILIES:
         if fam.source in set(datasets["source"]):
@@ -222,7 +223,7 @@ def profile(
                     "source": sl.family.source, "release": sl.release,
                     "note": [None if v is not None else f"no {sl.family.source} {sl.release} "
                              f"record for {ca.iso3}-{cb.iso3} in {y}"
-                             for y, v in zip(merged["year"], col)],
+                             for y, v in zip(merged["year"], col, strict=True)],
                 }))
         frames.append(_uncovered(plan, frames, years, datasets))
         index = _index_part(store, ca.iso3, cb.iso3, years, compare)
@@ -238,7 +239,8 @@ def profile(
     if index is not None and not all_sources and source is None:
         pct = index.pop("_percentiles")
         rows["percentile"] = [pct.get((y, n)) if v is not None else None
-                              for y, n, v in zip(rows["year"], rows["indicator"], rows["value"])]
+                              for y, n, v in zip(rows["year"], rows["indicator"], rows["value"],
+                                                 strict=True)]
     elif index is not None:
         index.pop("_percentiles")
     notes = [n for n in (ca.note, cb.note) if n]
@@ -270,7 +272,7 @@ def _index_part(store: Store, a: str, b: str, years: tuple[int, int],
     latest = next((c for c in reversed(cards) if c["coverage"] == best), None)
     pct = {}
     for col in (c for c in idx.columns if c.startswith("p_")):
-        for y, v in zip(idx["year"], idx[col]):
+        for y, v in zip(idx["year"], idx[col], strict=True):
             if pd.notna(v):
                 pct[(int(y), col[2:])] = round(float(v), 2)
     bench = []

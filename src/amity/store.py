@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -309,7 +309,8 @@ class Store:
                                 f"GROUP BY ALL HAVING n > 1 LIMIT 1").fetchone()
         if dup is not None:
             raise StoreError(f"{origin}: table {name!r} has duplicate key "
-                             f"{dict(zip(spec.key, dup[:-1]))}; this is a bug in the parser")
+                             f"{dict(zip(spec.key, dup[:-1], strict=True))}; "
+                             "this is a bug in the parser")
 
     def ingest(self, dataset: Dataset, result: ParseResult, hashes: Mapping[str, str],
                *, version: str = "",
@@ -354,13 +355,14 @@ class Store:
             raw.execute("DELETE FROM datasets WHERE source = ? AND release = ?",
                         [dataset.source, dataset.release])
             raw.execute(
-                "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO datasets VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [dataset.source, dataset.release, dataset.title, dataset.publisher,
                  dataset.citation, dataset.licence, dataset.homepage,
                  json.dumps(dict(sorted(hashes.items()))), json.dumps(rows),
                  sum(rows.values()), start, end, json.dumps(list(dataset.caveats)),
                  json.dumps(result.notes), result.skipped, dataset.default,
-                 datetime.now(timezone.utc).replace(tzinfo=None), version])
+                 datetime.now(UTC).replace(tzinfo=None), version])
             raw.execute("COMMIT")
         except BaseException:
             if raw.execute("SELECT 1").fetchone() is not None:
@@ -515,7 +517,7 @@ class Store:
                 if "year" in spec.columns:
                     years += [y for y in raw.execute(
                         f'SELECT min(year), max(year) FROM "{view}"').fetchone() if y is not None]
-            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            now = datetime.now(UTC).replace(tzinfo=None)
             counts = [{name: len(frame) for name, frame in r.tables.items()}
                       for _, _, r in files]
             raw.execute(f"DELETE FROM ingested_files WHERE source = ? AND release = ? AND "
@@ -525,7 +527,7 @@ class Store:
                 "skipped_rows, ingested_at, part) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [[*key, k, h, sum(c.values()), r.skipped, now,
                   ";".join(parts[t] for t in r.tables if t in parts) or None]
-                 for (k, h, r), c in zip(files, counts)])
+                 for (k, h, r), c in zip(files, counts, strict=True)])
             notes = [n for _, _, r in files for n in r.notes]
             self._append_dataset_row(dataset, deltas, years, notes, now, version)
             raw.execute("COMMIT")
@@ -552,7 +554,7 @@ class Store:
         for path in replaced:
             path.unlink(missing_ok=True)
         return [IngestReport(dataset.source, dataset.release, "ingested", c, r.skipped,
-                             tuple(r.notes)) for (_, _, r), c in zip(files, counts)]
+                             tuple(r.notes)) for (_, _, r), c in zip(files, counts, strict=True)]
 
     # -- Parquet parts: the appended rows ----------------------------------------------
     def _base(self, name: str) -> str:
@@ -639,7 +641,7 @@ class Store:
         # Parquet dictionaries for the columns that arrive dictionary-encoded (codes, the
         # file), statistics for what reads filter on (key, year, date, file): building
         # both for every column (e.g. unique URLs) costs a third of the write for nothing
-        coded = [c for c, t in zip(table.column_names, table.schema.types)
+        coded = [c for c, t in zip(table.column_names, table.schema.types, strict=True)
                  if pa.types.is_dictionary(t)]
         stats = ["source", "release", *spec.key, *(c for c in ("year", "date", "file")
                                                    if c in spec.columns)]
@@ -749,7 +751,7 @@ class Store:
                                     f'"{view}" GROUP BY _batch_seq, {keys} HAVING n > 1 '
                                     "LIMIT 1").fetchone()
             problem = (f"table {name!r} of {dup[-2]} has duplicate key "
-                       f"{dict(zip(spec.key, dup[:-2]))}; this is a bug in the parser")
+                       f"{dict(zip(spec.key, dup[:-2], strict=True))}; this is a bug in the parser")
         if problem:
             self._raw.unregister(view)
             raise StoreError(f"{origin}: {problem}")
@@ -818,7 +820,7 @@ class Store:
         try:
             casts = ", ".join(
                 f'CAST("{c}" AS VARCHAR) AS "{c}"' if pa.types.is_dictionary(t) else f'"{c}"'
-                for c, t in zip(table.column_names, table.schema.types))
+                for c, t in zip(table.column_names, table.schema.types, strict=True))
             self._raw.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT {casts} FROM "{view}"')
         finally:
             self._raw.unregister(view)
@@ -838,7 +840,7 @@ class Store:
              "derived by amity from the datasets listed in its files column", "Apache-2.0", "",
              json.dumps([list(r) for r in inputs]), json.dumps(dict(rows)), sum(rows.values()),
              years[0], years[1], json.dumps([]), json.dumps([provenance]), 0, True,
-             datetime.now(timezone.utc).replace(tzinfo=None), fingerprint])
+             datetime.now(UTC).replace(tzinfo=None), fingerprint])
 
     def derived_is_current(self, source: str, release: str, fingerprint: str = "") -> bool:
         """Whether the derived tables were built from the datasets stored now (and, with

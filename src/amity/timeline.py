@@ -157,20 +157,22 @@ def derived_engagements(
     dates = pd.to_datetime(raw["date"]).astype("datetime64[ns]")
     out = pd.DataFrame({
         "id": [f"{s}:{a}-{b}:{d:%Y-%m-%d}:{k}" for s, a, b, d, k in
-               zip(raw["source"], raw["a"], raw["b"], dates, raw["kind"])],
+               zip(raw["source"], raw["a"], raw["b"], dates, raw["kind"], strict=True)],
         "date": dates, "date_precision": "day", "a": raw["a"], "b": raw["b"],
         "kind": raw["kind"],
         "title": [_TITLES.get(k, "{a}–{b} " + k).format(a=names[a], b=names[b])
                   + f", reported in {n} coded event{'s' if n != 1 else ''}"
-                  for k, a, b, n in zip(raw["kind"], raw["a"], raw["b"], raw["events"])],
+                  for k, a, b, n in zip(raw["kind"], raw["a"], raw["b"], raw["events"],
+                                        strict=True)],
         "level": None,
-        "source_name": [publishers.get((s, r)) or s for s, r in zip(raw["source"], raw["release"])],
+        "source_name": [publishers.get((s, r)) or s
+                        for s, r in zip(raw["source"], raw["release"], strict=True)],
         "source_title": [f"{s} {r} events, CAMEO {c}" for s, r, c in
-                         zip(raw["source"], raw["release"], raw["codes"])],
+                         zip(raw["source"], raw["release"], raw["codes"], strict=True)],
         "source_date": [f"{d:%Y-%m-%d}" for d in dates],
         "source_url": raw["top_url"],
         "notes": [f"most-mentioned event {e} ({m} mentions)" if m >= 0 else f"first event {e}"
-                  for e, m in zip(raw["top_event"], raw["top_mentions"])],
+                  for e, m in zip(raw["top_event"], raw["top_mentions"], strict=True)],
         "derived": True, "events": raw["events"].astype("Int64"),
         "source": raw["source"], "release": raw["release"],
     })
@@ -254,5 +256,5 @@ def timeline(
     frame = pd.concat(parts, ignore_index=True)
     frame = frame.sort_values(["date", "derived", "kind", "id"], ignore_index=True)
     frame.attrs.update(pair=(first, second),
-                       sources=sorted(set(zip(frame["source"], frame["release"]))))
+                       sources=sorted(set(zip(frame["source"], frame["release"], strict=True))))
     return frame

@@ -18,13 +18,16 @@ __all__ = ["ACTIONS", "TOPICS", "content_words", "engagement_claims", "stem"]
 _ORG_RES = [(o.key, re.compile(o.pattern, re.IGNORECASE)) for o in ORGS]
 _MEMBER = re.compile(r"\bmembers?(?:hip)?\b|\bjoin(?:ed|s|ing)?\b|\bobservers?\b|\badmitted\b|"
                      r"\baccession\b|\bfounding\b|\bbelong\w*\b", re.IGNORECASE)
-_JOIN = re.compile(r"\bjoin(?:ed|s|ing)?\b|\bbec(?:ame|omes?)\b|\badmitted\b|\baccession\b", re.IGNORECASE)
+_JOIN = re.compile(r"\bjoin(?:ed|s|ing)?\b|\bbec(?:ame|omes?)\b|\badmitted\b|\baccession\b",
+                   re.IGNORECASE)
 _PAIR = re.compile(r"\bboth\b|\bthe\s+two\s+(?:countries|sides|states|nations)\b", re.IGNORECASE)
-_VISIT = re.compile(r"\bvisit(?:s|ed|ing)?\b|\btravel(?:l?ed)?\s+to\b|\btrips?\s+to\b", re.IGNORECASE)
+_VISIT = re.compile(r"\bvisit(?:s|ed|ing)?\b|\btravel(?:l?ed)?\s+to\b|\btrips?\s+to\b",
+                    re.IGNORECASE)
 _BACKREF = re.compile(r"\b(?:these|those|such|the|of)\s+(?:\w+\s+)?visits\b", re.IGNORECASE)
 _AGREEMENT = re.compile(r"\b(?:agreements?|accords?|treat(?:y|ies)|MoUs?|memorand(?:um|a)|"
                         r"protocols?|contracts?|deals?)\b", re.IGNORECASE)
-_SIGN = re.compile(r"\bsign(?:ed|ing|s)?\b|\bconclu(?:ded|des)\b|\binked\b|\breached\b", re.IGNORECASE)
+_SIGN = re.compile(r"\bsign(?:ed|ing|s)?\b|\bconclu(?:ded|des)\b|\binked\b|\breached\b",
+                   re.IGNORECASE)
 _CUE = re.compile(r"\b(?:" + "|".join(p for p in NOT_A_FACT if p != "may") + r")\b", re.IGNORECASE)
 _COUNT = re.compile(r"\b(once|twice|thrice|(?P<n>\w+)\s+times|(?P<m>\w+)\s+(?:visits|"
                     r"agreements|accords|treaties))\b", re.IGNORECASE)
@@ -133,7 +136,8 @@ def _memberships(text: str, sent: tuple[int, int], ms: list[Mention], main: Peri
             if both:
                 elements.append((s0 + both.start(), s0 + both.end()))
             elements += [(x.start, x.end) for x in ms if x.start < org0 and x.iso3 in countries]
-            status = "observer" if re.search(r"\bobservers?\b", sentence, re.IGNORECASE) else "member"
+            status = ("observer" if re.search(r"\bobservers?\b", sentence, re.IGNORECASE)
+                      else "member")
             event = "join" if _JOIN.search(sentence) else "member"
             c0, c1 = next((c for c in clauses if c[0] <= org0 < c[1]), sent)
             cue = _CUE.search(text, min(c0, s0 + member.start()), c1)

@@ -120,7 +120,7 @@ def judge_numeric(ctx: Context, claim: Claim, series: list[Series], query: str) 
             continue
         outcomes.append(r["outcome"])
         fits.append({"source": s.source, "release": s.release, **r})
-        for y, v, o, e in zip(r["years"], r["values"], r["outcomes"], r["errors"]):
+        for y, v, o, e in zip(r["years"], r["values"], r["outcomes"], r["errors"], strict=False):
             evidence.append(Evidence(s.source, s.release, y, v, unit_of(s), s.what,
                                      o if r["outcome"] != "inconclusive" else "inconclusive",
                                      e, r.get("note") or s.note))
@@ -141,7 +141,7 @@ def judge_numeric(ctx: Context, claim: Claim, series: list[Series], query: str) 
                 parts[-1] += (f"; its latest years {_span(years[-n:])}: " + ", ".join(
                     format_value(s.values[y] * scale, unit_of(s)) for y in years[-n:]))
     for s, r, why in shown:
-        for y, v, e in zip(r["years"], r["values"], r["errors"]):
+        for y, v, e in zip(r["years"], r["values"], r["errors"], strict=False):
             evidence.append(Evidence(s.source, s.release, y, v, unit_of(s), s.what, "context",
                                      e, f"shown for comparison only: {why}"))
         parts.append(f"for comparison {s.source} {_span(r['years'])}: " + ", ".join(

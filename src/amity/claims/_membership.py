@@ -43,14 +43,14 @@ def _cow(ctx: Context, org: Org, iso3: str) -> tuple[dict[int, str], int | None,
     if key not in ctx.cache:  # the organisation's rows, for every country at once
         t = ctx.store.table("igo_membership")
         rows = t.filter(t.igo == org.cow).select("iso3", "year", "status").to_pandas()
-        ctx.cache[key] = {c: dict(zip(g["year"].astype(int), g["status"]))
+        ctx.cache[key] = {c: dict(zip(g["year"].astype(int), g["status"], strict=True))
                           for c, g in rows.groupby("iso3")}
     if ("cow_years",) not in ctx.cache:
         years = ctx.store.table("igo_state_years")
         years = years.group_by("iso3").aggregate(lo=years.year.min(),
                                                  hi=years.year.max()).to_pandas()
         ctx.cache[("cow_years",)] = {c: (int(lo), int(hi)) for c, lo, hi in
-                                     zip(years["iso3"], years["lo"], years["hi"])}
+                                     zip(years["iso3"], years["lo"], years["hi"], strict=True)}
     lo, hi = ctx.cache[("cow_years",)].get(iso3, (None, None))
     return ctx.cache[key].get(iso3, {}), lo, hi
 
@@ -71,7 +71,7 @@ def _spells(org: Org, iso3: str) -> tuple[bool, list[tuple[int, int | None]]]:
         return False, []
     rows = table[(table["region"] == name) & (table["iso3"] == iso3)]
     return True, [(int(a), None if pd.isna(b) else int(b))
-                  for a, b in zip(rows["from_year"], rows["to_year"])]
+                  for a, b in zip(rows["from_year"], rows["to_year"], strict=True)]
 
 
 def _timeline_rows(ctx: Context, org: Org, iso3: str) -> pd.DataFrame:
@@ -185,10 +185,11 @@ def country_membership(ctx: Context, org: Org, iso3: str, claim: Claim,
         years = pd.to_datetime(rows["date"]).dt.year
         kinds = [_status(t) for t in rows["title"]]
         if join and when:
-            firsts = [y for y, k in zip(years, kinds) if k == ("observer" if observer else "member")]
+            firsts = [y for y, k in zip(years, kinds, strict=True)
+                      if k == ("observer" if observer else "member")]
             out = _judge_first(firsts[0] if firsts else None, when[0]) if firsts else "inconclusive"
         else:
-            before = [(y, k) for y, k in zip(years, kinds) if y <= target[1]]
+            before = [(y, k) for y, k in zip(years, kinds, strict=True) if y <= target[1]]
             if not before:
                 out = "inconclusive"
             else:  # only an explicit exit contradicts: the timeline is a selection
@@ -196,12 +197,12 @@ def country_membership(ctx: Context, org: Org, iso3: str, claim: Claim,
                 out = "supported" if last == ("observer" if observer else "member") else \
                     "contradicted" if last == "exit" else "inconclusive"
         outcomes.append(out)
-        for (_, row), k in zip(rows.iterrows(), kinds):
+        for (_, row), k in zip(rows.iterrows(), kinds, strict=True):
             date = pd.Timestamp(row["date"]).strftime("%Y-%m-%d")
             evidence.append(Evidence("timeline", row.get("release"), int(date[:4]),
                                      str(row["title"]), "text", f"{iso3} {k} ({date})", out,
                                      note=f"{row.get('source_name') or ''}"))
-        why.append("timeline: " + ", ".join(f"{k} {y}" for y, k in zip(years, kinds)))
+        why.append("timeline: " + ", ".join(f"{k} {y}" for y, k in zip(years, kinds, strict=True)))
     if not why:
         why.append("no record")
     return outcomes, evidence, "; ".join(why)

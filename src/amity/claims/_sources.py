@@ -124,7 +124,7 @@ def _families(ctx: Context, indicator: str, a: str, b: str) -> list[Series]:
         for release in ctx.store.releases(fam.source):
             frame = _family_frame(ctx, fam, release, a, b)
             rows = frame[(frame["a"] == a) & (frame["b"] == b)]
-            values = {int(y): float(v) for y, v in zip(rows["year"], rows[indicator])
+            values = {int(y): float(v) for y, v in zip(rows["year"], rows[indicator], strict=True)
                       if pd.notna(v)}
             same = next((s for s in out if s.source == fam.source and s.values == values), None)
             if same is not None:

@@ -85,8 +85,8 @@ _PAST = re.compile(r"\b(?:was|were|had|stood|reached|rose|fell|grew|declined|dro
                    re.IGNORECASE)
 _PRESENT = re.compile(r"\b(?:is|are|has|have|stands|reaches|amounts|imports|exports|totals)\b",
                       re.IGNORECASE)
-_TRADE = re.compile(r"\b(?:(?:bilateral|two-way|total)\s+)?(?:trad(?:e|ed|ing)|turnover|commerce)\b",
-                    re.IGNORECASE)
+_TRADE = re.compile(r"\b(?:(?:bilateral|two-way|total)\s+)?"
+                    r"(?:trad(?:e|ed|ing)|turnover|commerce)\b", re.IGNORECASE)
 _BILATERAL = re.compile(r"\b(?:bilateral|two-way|between|with)\b", re.IGNORECASE)
 _EXPORT = re.compile(r"\bexport(?:s|ed|ing)?\b", re.IGNORECASE)
 _IMPORT = re.compile(r"\bimport(?:s|ed|ing)?\b", re.IGNORECASE)
@@ -97,14 +97,17 @@ _VOTE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bUN\s+General\s+Assembly\b|\bresolu
                    re.IGNORECASE)
 _GROWTH = re.compile(r"\b(grew|grow|rose|rise|increas\w*|jump\w*|climb\w*|up|fell|fall\w*|"
                      r"declin\w*|decreas\w*|drop\w*|down|shr[iu]nk\w*|contract\w*|plung\w*|"
-                     r"slump\w*)\s+(?:by\s+)?(?:about\s+|nearly\s+|over\s+|some\s+)?$", re.IGNORECASE)
+                     r"slump\w*)\s+(?:by\s+)?(?:about\s+|nearly\s+|over\s+|some\s+)?$",
+                     re.IGNORECASE)
 _SHARE = re.compile(r"\b(?:share|of\s+(?:its|their|the|total)\b|accounts?\s+for)", re.IGNORECASE)
 _GROUP = re.compile(r"(?:together|along)\s+with\s+(?:the\s+|its\s+)?neighbou?r(?:ing|s)"
-                    r"(?:\s+countries)?|and\s+(?:its\s+)?neighbou?r(?:ing\s+countries|s)", re.IGNORECASE)
+                    r"(?:\s+countries)?|and\s+(?:its\s+)?neighbou?r(?:ing\s+countries|s)",
+                    re.IGNORECASE)
 _PAIR_WORDS = re.compile(r"\b(?:both\s+(?:countries|sides|states|nations)|both\b|the\s+two\s+"
                          r"(?:countries|sides|states|nations))", re.IGNORECASE)
 _ANAPHORA = re.compile(r"^(?:as\s+a\s+result\s+of\s+(?:these|this|those|that)|these|this|those|"
-                       r"then|at\s+that\s+time|during\s+(?:these|this|that|those))\b", re.IGNORECASE)
+                       r"then|at\s+that\s+time|during\s+(?:these|this|that|those))\b",
+                       re.IGNORECASE)
 _PRODUCT_RES = [(p.key, re.compile(rf"\b(?:{p.pattern})\b", re.IGNORECASE)) for p in PRODUCTS]
 _CLAUSE = re.compile(r";|,\s*(?=(?:so|but|while|whereas|which|who)\b)|\s+so,|\s+but\s|:")
 

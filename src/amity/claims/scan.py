@@ -106,7 +106,8 @@ def mentions(text: str) -> list[Mention]:
 def _mentions(text: str) -> tuple[Mention, ...]:
     grams = _ngrams(text)
     names = sorted({g for _, _, g in grams if g not in DEMONYMS and g + "." not in DEMONYMS})
-    found = dict(zip(names, _countries.iso3_from(pd.Series(names, dtype="object"), "name")))
+    found = dict(zip(names, _countries.iso3_from(pd.Series(names, dtype="object"), "name"),
+                     strict=True))
     taken: list[Mention] = []
     covered = 0  # grams come in text order, longest first at each start
     for start, end, gram in sorted(grams, key=lambda g: (g[0], -(g[1] - g[0]))):
@@ -146,8 +147,10 @@ _PRE = r"(?P<pre>US\s?\$|USD|\$|Rs\.?|PKR|INR|RUB|EUR|GBP|CNY|RMB|₹|₽|€|£
 _POST = (r"(?:\s+(?P<post>(?:US\s+)?dollars?|USD|rupees?|roubles|rubles|euros?|yuan|RMB|PKR|"
          r"INR|RUB))")
 _MONEY = re.compile(rf"(?:{_PRE}\s?)?(?<![\w.,]){_NUM}{_SCALE}{_POST}?", re.IGNORECASE)
-_BARE = re.compile(rf"(?<![\w.,]){_NUM}(?P<scale2>\s*(?:trillion|billion|million|bn|mn|tn)\b)", re.IGNORECASE)
-_PERCENT = re.compile(rf"(?<![\w.,]){_NUM}\s*(?P<pct>%|per\s?cent\b|percentage\s+points?\b)", re.IGNORECASE)
+_BARE = re.compile(rf"(?<![\w.,]){_NUM}(?P<scale2>\s*(?:trillion|billion|million|bn|mn|tn)\b)",
+                   re.IGNORECASE)
+_PERCENT = re.compile(rf"(?<![\w.,]){_NUM}\s*(?P<pct>%|per\s?cent\b|percentage\s+points?\b)",
+                      re.IGNORECASE)
 _QUAL = re.compile(r"(?:^|\W)(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len,
                                                    reverse=True)) + r")\s*$", re.IGNORECASE)
 
@@ -250,7 +253,8 @@ _DATES = [
     ("range", re.compile(rf"\b(?:FY\s?)?(?P<y1>{_YEAR})\s*(?:-|–|/|to|and|until|till)\s*"
                          rf"(?:FY\s?)?(?P<y2>{_YEAR}|\d{{2}})\b(?![.,]?\d)")),
     ("open", re.compile(rf"\b(?:since|from)\s+(?P<y>{_YEAR})\b(?!\s*(?:-|–|to|and|until)\s*\d)")),
-    ("year", re.compile(rf"(?<![\d$,.])\b(?P<y>{_YEAR})\b(?![\d%]|\s*(?:million|billion|bn|mn)\b)")),
+    ("year", re.compile(rf"(?<![\d$,.])\b(?P<y>{_YEAR})\b"
+                        r"(?![\d%]|\s*(?:million|billion|bn|mn)\b)")),
     ("vague", re.compile(r"\b(?:in\s+)?(?:previous|earlier|later|subsequent|recent|past|"
                          r"following|last\s+few|coming)\s+years?\b|\blast\s+year\b|"
                          r"\bthis\s+year\b|\bin\s+the\s+past\b", re.IGNORECASE)),
@@ -280,7 +284,8 @@ def periods(text: str, start: int = 0, end: int | None = None,
             if precision in ("day", "month"):
                 month = int(g["m"]) if g.get("m") else MONTHS[g["mon"].lower().rstrip(".")]
                 y = int(g["y"])
-                date = f"{y:04d}-{month:02d}" + (f"-{int(g['d']):02d}" if precision == "day" else "")
+                date = (f"{y:04d}-{month:02d}"
+                        + (f"-{int(g['d']):02d}" if precision == "day" else ""))
                 out.append(Period(s, e, y, y, date, precision, m.group()))
             elif precision == "decade":
                 base = int(g["dec"])

@@ -142,16 +142,16 @@ def fit(points: Sequence[Amount], values: dict[int, float], *, tol: float = TOLE
     for run in runs:
         if run[0] < lo or run[-1] > hi or any(y not in values for y in run):
             continue
-        if any(k is not None and k != y for k, y in zip(known, run)):
+        if any(k is not None and k != y for k, y in zip(known, run, strict=False)):
             continue
         vals = [values[y] * scale for y in run]
-        res = [compare(p, v, tol, bound) for p, v in zip(points, vals)]
+        res = [compare(p, v, tol, bound) for p, v in zip(points, vals, strict=False)]
         errs = [e for _, e in res]
         exact = [abs(v - p.value) / abs(p.value) if p.value else abs(e)
-                 for p, v, e in zip(points, vals, errs)]
+                 for p, v, e in zip(points, vals, errs, strict=False)]
         mean = sum(exact) / n
         steps = [_sign(b - a, a) for a, b in pairwise(vals)]
-        agrees = all(c == 0 or d == 0 or c == d for c, d in zip(claimed_steps, steps))
+        agrees = all(c == 0 or d == 0 or c == d for c, d in zip(claimed_steps, steps, strict=False))
         # a run whose ups and downs match the claim's beats any run that does not
         if best is None or (agrees, -mean) > (best["direction_as_claimed"],
                                               -best["mean_abs_error"]):

@@ -113,7 +113,7 @@ def un_votes_matrix(votes: pd.DataFrame) -> pd.DataFrame:
     out = []
     # the products are small (~190 x a few hundred): BLAS threads only add overhead
     with threadpool_limits(limits=1, user_api="blas"):
-        for lo, hi in zip(bounds[:-1], bounds[1:]):
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
             idx = order[lo:hi]
             ci, cset = pd.factorize(country[idx], sort=True)
             ri, _ = pd.factorize(call[idx])

@@ -78,7 +78,8 @@ def _years_of(store: Store, p: Plan, a: str) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def _market(b: str, a: str, year: int, regions: PathLike | None) -> tuple[dict, list[str], list[str]]:
+def _market(b: str, a: str, year: int,
+            regions: PathLike | None) -> tuple[dict, list[str], list[str]]:
     """The market's description, its member markets in ``year`` and notes."""
     name = find_region(b, regions)
     if name is None:

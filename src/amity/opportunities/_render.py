@@ -48,10 +48,11 @@ def render(frame: pd.DataFrame, console: Console, *, top: int = 10) -> None:
     console.print(f"[bold]{attrs['exporter']['name']} ({a}) → {where}, {attrs['year']}[/bold]",
                   highlight=False)
     console.print(f"source {attrs['source']}/{attrs['release']}; level {attrs['level']} "
-                  f"(flows: {cls['flows'] or 'none'}; world totals: {cls['totals'] or 'from flows'})",
+                  f"(flows: {cls['flows'] or 'none'}; "
+                  f"world totals: {cls['totals'] or 'from flows'})",
                   highlight=False)
     ranked = frame[frame["rank"].notna()].head(top)
-    show_group = any(g != p for g, p in zip(frame["group"], frame["product"]))
+    show_group = any(g != p for g, p in zip(frame["group"], frame["product"], strict=True))
     table = Table("#", "product", *(["group"] if show_group else []), f"{a} world exports",
                   "RCA", "market imports", "expected", "actual", "untapped", f"{a} share",
                   "main competitors (share)",

@@ -95,7 +95,7 @@ def _opportunity_view(br: Brief) -> dict[str, Any] | None:
                           "potential in the product data", "rows": []}
     cols = [c for c in table.columns if c not in ("caveats",)][:8]
     rows = [[format_value(v, "current US$") if isinstance(v, float) and c.endswith("usd")
-             else (f"{v:.2f}" if isinstance(v, float) else v) for c, v in zip(cols, r)]
+             else (f"{v:.2f}" if isinstance(v, float) else v) for c, v in zip(cols, r, strict=True)]
             for r in table[cols].itertuples(index=False)]
     caveats = table.attrs.get("caveats", []) if hasattr(table, "attrs") else []
     intro = str(opp.get("totals", {}).get("summary", "")) if isinstance(opp.get("totals"),

@@ -246,7 +246,7 @@ def build(profile: Profile, store: Any) -> Brief:
         charts[key] = {"title": title, "series": series, "y_label": y_label,
                        "sources": list(dict.fromkeys(sources))}
     coverage, missing = [], []
-    for name, ind in INDICATORS.items():
+    for name in INDICATORS:
         have = rows[(rows["indicator"] == name) & rows["value"].notna()]
         if have.empty:
             if name in set(rows["indicator"]):
@@ -254,7 +254,7 @@ def build(profile: Profile, store: Any) -> Brief:
                                f"{profile.years[1]}")
             continue
         srcs = ", ".join(dict.fromkeys(f"{s}/{r}" for s, r in zip(have["source"],
-                                                                   have["release"])))
+                                                                   have["release"], strict=True)))
         coverage.append(f"{name}: {int(have['year'].min())}-{int(have['year'].max())} ({srcs})")
     if idx and idx["latest"]:
         for dim, card in idx["latest"]["by_dimension"].items():

@@ -195,7 +195,8 @@ def read_csv(
         )
         try:
             frame = con.execute(sql, [str(path), sep, quote, quote]).df()
-        except (duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException) as exc:
+        except (duckdb.IOException, duckdb.InvalidInputException,
+                duckdb.ConversionException) as exc:
             raise SourceFormatError(
                 path,
                 f"cannot read the file ({_duck_error_text(exc)}); it may be truncated or not "

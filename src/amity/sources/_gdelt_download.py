@@ -50,10 +50,12 @@ __all__ = ["FETCH_DATASETS", "MASTER_URLS", "FetchReport", "FileEvent", "MasterE
 MASTER_URLS = {"v2": "http://data.gdeltproject.org/gdeltv2/masterfilelist.txt",
                "v1": "http://data.gdeltproject.org/events/index.html"}
 _NAMES = {"v2": re.compile(r"^(\d{14})\.(?:translation\.)?export\.CSV\.zip$", re.IGNORECASE),
-          "v1": re.compile(r"^(?:(\d{8})\.export\.CSV\.zip|(\d{6})\.zip|(\d{4})\.zip)$", re.IGNORECASE)}
+          "v1": re.compile(r"^(?:(\d{8})\.export\.CSV\.zip|(\d{6})\.zip|(\d{4})\.zip)$",
+                           re.IGNORECASE)}
 _COLUMNS = {"v2": 61, "v1": None}  # 1.0: 58 (daily) or 57 (historical) columns
 _HEX = re.compile(r"^[0-9a-fA-F]{32}$")
-_HTML_ENTRY = re.compile(r"""href=["']?([^"'\s>]+)["']?[^\n]*?MD5:\s*([0-9a-fA-F]{32})""", re.IGNORECASE)
+_HTML_ENTRY = re.compile(r"""href=["']?([^"'\s>]+)["']?[^\n]*?MD5:\s*([0-9a-fA-F]{32})""",
+                         re.IGNORECASE)
 
 
 def _fetch_dataset(version: str) -> Dataset:
@@ -505,7 +507,7 @@ def fetch_gdelt(
         report.notes.append(f"{len(bad)} lines of the file list are not entries (first: line "
                             f"{bad[0]}); the list may be truncated")
     done = store.ingested_files("gdelt", version)
-    known = dict(zip(done["file_key"], done["hash"]))
+    known = dict(zip(done["file_key"], done["hash"], strict=True))
     todo = [e for e in chosen if known.get(e.name) != e.md5]
     report.already_done = len(chosen) - len(todo)
     folder = cache_dir() / "gdelt" / version
@@ -564,7 +566,7 @@ def ingest_event_files(
         if not path.is_file():
             raise InputError(f"{path}: no such file. Fix: give the path of a GDELT event file")
     done = store.ingested_files("gdelt", version)
-    known = {} if force else dict(zip(done["file_key"], done["hash"]))
+    known = {} if force else dict(zip(done["file_key"], done["hash"], strict=True))
     report = FetchReport(version, selected=len(files))
     jobs = [_Job(path.name, None, path.stat().st_size, _local_getter(path), False,
                  known.get(path.name)) for path in files]

@@ -85,7 +85,7 @@ def baci_iso3(table: pd.DataFrame) -> dict[int, str]:
     numeric = countries.iso3_from(codes.astype(str), "iso_numeric")
     iso3 = iso3.fillna(numeric)
     iso3[codes == _OTHER_ASIA] = "TWN"
-    return {int(c): str(i) for c, i in zip(codes, iso3)
+    return {int(c): str(i) for c, i in zip(codes, iso3, strict=True)
             if pd.notna(i) and int(c) not in _UNIONS}
 
 

@@ -71,7 +71,7 @@ def _parse_igo(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResu
     values = raw[igos]
     bad = ~values.isin(_VALID_STATUS) & values.notna()
     if bad.to_numpy().any():
-        row, col = next(zip(*bad.to_numpy().nonzero()))
+        row, col = next(zip(*bad.to_numpy().nonzero(), strict=True))
         raise SourceFormatError(path, f"status {values.iat[row, col]} is not one of "
                                 f"{sorted(_VALID_STATUS)}", line=row + 2 if not skipped else None,
                                 column=igos[col])

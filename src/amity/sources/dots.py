@@ -60,7 +60,7 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
                                     line=row + 2 if not skipped else None, column=year)
     codes = pd.Series(pd.unique(pd.concat([raw["from"], raw["to"]])), dtype="object")
     iso3 = countries.iso3_from(codes.where(codes.str.match(_ECONOMY)), "iso2")
-    economy = dict(zip(codes, iso3))
+    economy = dict(zip(codes, iso3, strict=True))
     raw["exporter"] = raw["from"].map(economy)
     raw["importer"] = raw["to"].map(economy)
     world = raw["to"] == _WORLD

@@ -31,8 +31,8 @@ Traps, and what amity does about them:
 
 Reading: a file is decompressed in memory in one call (ISA-L's inflate, twice zlib's
 speed; a zip member's size and CRC-32 are checked), then parsed by Arrow's CSV reader
-(files in parallel threads), which types the 15 columns amity keeps and checks that every row has the
-layout's number of fields (the other columns are only counted). If any row is malformed
+(files in parallel threads), which types the 15 columns amity keeps and checks that every row
+has the layout's number of fields (the other columns are only counted). If any row is malformed
 (wrong number of fields, a value not of its column's type, an empty GLOBALEVENTID), the
 file is read again by DuckDB's strict reader, which names the file and line or, with
 ``on_bad_lines="skip"``, drops and counts such rows. Codes are mapped on Arrow columns
@@ -361,7 +361,7 @@ def _map_codes(column: pa.ChunkedArray, system: str) -> tuple[pa.Array, list[str
         import pandas as pd
 
         mapped = countries.iso3_from(pd.Series(todo, dtype=object), system)
-        for value, iso3 in zip(todo, mapped):
+        for value, iso3 in zip(todo, mapped, strict=True):
             _code_cache[(system, value)] = None if iso3 is pd.NA else str(iso3)
     unknown = sorted(v for v in values if v.strip() and _code_cache[(system, v)] is None
                      and not (system == "cameo" and countries.cameo_region(v)))
@@ -484,7 +484,7 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
         notes.append(f"{len(table) - len(unique)} GLOBALEVENTIDs in more than one file: "
                      "one event each (the first file's row kept)")
     frame = pa.table({c: pc.cast(col, col.type.value_type) if pa.types.is_dictionary(col.type)
-                      else col for c, col in zip(unique.column_names, unique.columns)}
+                      else col for c, col in zip(unique.column_names, unique.columns, strict=True)}
                      ).to_pandas()
     return ParseResult({"events": frame}, skipped=skipped, notes=notes)
 

@@ -148,7 +148,7 @@ def _parse_2015(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseRes
     dest_rows = pd.DataFrame([(r[3], r[1]) for r in body if isinstance(r[3], int)],
                              columns=["code", "name"])
     dest_iso, more = _destinations(dest_rows["code"], dest_rows["name"], f"{path.name} {sheet}")
-    frame["destination"] = frame["code"].map(dict(zip(dest_rows["code"], dest_iso)))
+    frame["destination"] = frame["code"].map(dict(zip(dest_rows["code"], dest_iso, strict=True)))
     frame = frame.dropna(subset=["destination"]).assign(year=2015)
     table = frame[["year", "origin", "destination", "stock"]].reset_index(drop=True)
     return ParseResult({"migration": table}, skipped=skipped, notes=notes + more)
@@ -247,7 +247,7 @@ def _parse_2020(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseRes
     frame = pd.DataFrame(records, columns=["year", "code", "name", "stock"])
     places = frame.drop_duplicates("code")
     dest_iso, notes = _destinations(places["code"], places["name"], f"{path.name} {sheet}")
-    frame["destination"] = frame["code"].map(dict(zip(places["code"], dest_iso)))
+    frame["destination"] = frame["code"].map(dict(zip(places["code"], dest_iso, strict=True)))
     frame = frame.dropna(subset=["destination"]).assign(origin=ALL_ORIGINS)
     table = frame[["year", "origin", "destination", "stock"]].reset_index(drop=True)
     return ParseResult({"migration": table}, notes=notes)

@@ -154,7 +154,8 @@ def read_tiv_table(path: Path, on_bad_lines: OnBadLines = "error",
                         path, reason, line=line, column=column,
                         fix="repair or re-download the file, or rerun with --on-bad-lines skip")
                 name = row[0].strip()
-                records += [(name, year, float(cell)) for year, cell in zip(years, row[1:-1])
+                records += [(name, year, float(cell))
+                            for year, cell in zip(years, row[1:-1], strict=True)
                             if cell.strip() and year is not None]
     except (UnicodeDecodeError, csv.Error) as exc:
         raise SourceFormatError(path, f"cannot read the file ({exc})", fix=_FIX) from exc
@@ -170,7 +171,7 @@ def _row_problem(row: list[str], width: int, header: list[str]) -> tuple[str, st
         return f"expected {width} fields (recipient, years, Total), saw {len(row)}", None
     if not row[0].strip():
         return "a row of values without a recipient name", None
-    for cell, column in zip(row[1:], header[1:]):
+    for cell, column in zip(row[1:], header[1:], strict=True):
         if cell.strip() and not _NUMBER.match(cell.strip()):
             return f"value {cell!r} is not a non-negative number", column
     return None

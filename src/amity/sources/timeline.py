@@ -195,7 +195,8 @@ def _read(path: Path, on_bad_lines: OnBadLines, seen: dict[str, str],
                 names = _header(path, next(reader))
             except StopIteration:
                 raise SourceFormatError(path, "the file is empty", line=1,
-                                        fix=f"start it with the header {','.join(COLUMNS)}")
+                                        fix=f"start it with the header {','.join(COLUMNS)}"
+                                        ) from None
             end = reader.line_num
             for fields in reader:
                 line, end = end + 1, reader.line_num
@@ -205,7 +206,7 @@ def _read(path: Path, on_bad_lines: OnBadLines, seen: dict[str, str],
                     if len(fields) != len(names):
                         raise _RowError(f"expected {len(names)} fields, found {len(fields)}",
                                         fix="quote fields that contain commas with \"...\"")
-                    event = _event(dict(zip(names, fields)))
+                    event = _event(dict(zip(names, fields, strict=True)))
                     event["id"] = _id(event)
                     if event["id"] in seen:
                         raise _RowError(f"the same event (date, countries, kind, title) is "

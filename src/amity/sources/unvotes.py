@@ -104,10 +104,11 @@ def _parse_voeten(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseR
 
 
 def _parse_unvotes(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
-    vpath, cpath, ipath = (paths[n] for n in
-                           ("un_votes.csv.gz", "un_roll_calls.csv.gz", "un_roll_call_issues.csv.gz"))
+    vpath, cpath, ipath = (paths[n] for n in ("un_votes.csv.gz", "un_roll_calls.csv.gz",
+                                              "un_roll_call_issues.csv.gz"))
     raw, skipped = read_csv(
-        vpath, {"rcid": "BIGINT", "country": "VARCHAR", "country_code": "VARCHAR", "vote": "VARCHAR"},
+        vpath,
+        {"rcid": "BIGINT", "country": "VARCHAR", "country_code": "VARCHAR", "vote": "VARCHAR"},
         on_bad_lines=on_bad_lines,
     )
     bad = ~raw["vote"].isin(["yes", "abstain", "no"])
@@ -195,7 +196,8 @@ _GH = "https://raw.githubusercontent.com"
 DATASETS = (
     Dataset(
         source="unvotes", release="unvotes-0.3.0",
-        title="UN General Assembly roll-call votes (R package unvotes 0.3.0, 2020 Dataverse release)",
+        title="UN General Assembly roll-call votes (R package unvotes 0.3.0, "
+              "2020 Dataverse release)",
         publisher="Erik Voeten et al., Harvard Dataverse; packaged by David Robinson (unvotes)",
         citation=_CITATION + " Robinson, David. 2021. unvotes: United Nations General Assembly "
         "Voting Data. R package version 0.3.0.",

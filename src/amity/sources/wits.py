@@ -103,7 +103,7 @@ def read_summary(path: Path, on_bad_lines: OnBadLines = "error") -> tuple[pd.Dat
                                     "--on-bad-lines skip to drop such rows")
         cells = []
         try:
-            for year, text_value in zip(years, row[5:]):
+            for year, text_value in zip(years, row[5:], strict=True):
                 if text_value.strip():
                     cells.append((year, float(text_value)))
         except ValueError:
