@@ -87,6 +87,11 @@ def _ddl(name: str, qualified: str) -> str:
             f"release VARCHAR NOT NULL, {cols})")
 
 
+def _sql_text(path: Path) -> str:
+    """``path`` as an SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def _arrow_type(kind: str) -> Any:
     """The Arrow type of a DuckDB column type of :mod:`amity._schema`."""
     import pyarrow as pa
@@ -193,7 +198,7 @@ class Store:
                 continue
             dest = folder / f"{name}.parquet"
             tmp = folder / f".{name}.parquet.part"
-            self._raw.execute(f"COPY \"{name}\" TO '{tmp}' (FORMAT PARQUET)")
+            self._raw.execute(f'COPY "{name}" TO {_sql_text(tmp)} (FORMAT PARQUET)')
             os.replace(tmp, dest)
             written.append(dest)
         return written
@@ -452,12 +457,6 @@ class Store:
         if len(set(keys_given)) < len(keys_given):
             raise StoreError(f"{dataset.key}: a file appears twice in one batch; this is a "
                              "bug in amity")
-        return self._append_batch(dataset, files, version)
-
-    def _append_batch(self, dataset: Dataset,
-                      files: list[tuple[str, str | None, ParseResult]],
-                      version: str) -> list[IngestReport]:
-        keys_given = [f[0] for f in files]
         origin = f"{dataset.key} {files[0][0]}" + (f" (+{len(files) - 1} files)"
                                                    if len(files) > 1 else "")
         raw = self._raw
@@ -580,26 +579,33 @@ class Store:
                                  [self._catalog]).df()["column_name"].tolist()
         if "part" not in cols:
             return {}
-        rows = self._raw.execute("SELECT DISTINCT unnest(string_split(part, ';')) FROM "
-                                 "ingested_files WHERE part IS NOT NULL ORDER BY 1").fetchall()
         parts: dict[str, list[Path]] = {}
-        for (rel,) in rows:
+        for rel in self._part_names():
             parts.setdefault(rel.split("/", 1)[0], []).append(self._parts_dir / rel)
         return parts
+
+    def _part_names(self, source: str | None = None, release: str | None = None
+                    ) -> list[str]:
+        """The parts ``ingested_files`` lists (of one release), relative to the parts dir."""
+        where = "" if source is None else " AND source = ? AND release = ?"
+        params = [] if source is None else [source, release]
+        return [r[0] for r in self._raw.execute(
+            "SELECT DISTINCT unnest(string_split(part, ';')) FROM ingested_files "
+            f"WHERE part IS NOT NULL{where} ORDER BY 1", params).fetchall()]
 
     def _refresh_views(self) -> None:
         """(Re)create, for each table with Parquet parts, a temporary view of the same name
         over the stored table and the parts: every reader (Ibis, SQL, the Parquet export)
         sees one table."""
         raw = self._raw
-        parts = self._part_paths()
-        self._missing_parts = {name: [p for p in paths if not p.is_file()]
-                               for name, paths in parts.items()}
-        self._missing_parts = {k: v for k, v in self._missing_parts.items() if v}
-        parts = {name: [p for p in paths if p.is_file()] for name, paths in parts.items()}
-        parts = {name: paths for name, paths in parts.items() if paths}
+        parts: dict[str, list[Path]] = {}
+        self._missing_parts: dict[str, list[Path]] = {}
+        for name, paths in self._part_paths().items():
+            for path in paths:
+                found = parts if path.is_file() else self._missing_parts
+                found.setdefault(name, []).append(path)
         for name, paths in parts.items():
-            files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+            files = ", ".join(_sql_text(p) for p in paths)
             raw.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM '
                         f"{self._base(name)} UNION ALL BY NAME SELECT * FROM "
                         f"read_parquet([{files}])")
@@ -656,14 +662,12 @@ class Store:
         (``t`` is the part's row; parameters: the ``known`` file keys); updates
         ``ingested_files`` (in the caller's transaction). Rows removed."""
         raw = self._raw
-        rels = [r[0] for r in raw.execute(
-            "SELECT DISTINCT unnest(string_split(part, ';')) AS p FROM ingested_files "
-            "WHERE source = ? AND release = ? AND part IS NOT NULL ORDER BY 1",
-            [dataset.source, dataset.release]).fetchall() if r[0].startswith(f"{name}/")]
+        rels = [r for r in self._part_names(dataset.source, dataset.release)
+                if r.startswith(f"{name}/")]
         removed = 0
         for rel in rels:
             old = self._parts_dir / rel
-            src = "'" + str(old).replace("'", "''") + "'"
+            src = _sql_text(old)
             before = raw.execute(f"SELECT count(*) FROM read_parquet({src})").fetchone()[0]
             after = raw.execute(f"SELECT count(*) FROM read_parquet({src}) AS t WHERE "
                                 f"{keep_sql}", known).fetchone()[0]
@@ -675,7 +679,7 @@ class Store:
                                     ".parquet")
                 tmp = new.with_name("." + new.name + ".tmp")
                 raw.execute(f"COPY (SELECT * FROM read_parquet({src}) AS t WHERE {keep_sql}) "
-                            f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)", known)
+                            f"TO {_sql_text(tmp)} (FORMAT parquet, COMPRESSION zstd)", known)
                 os.replace(tmp, new)
                 written.append(new)
                 new_rel = self._relative(new)
