@@ -240,9 +240,9 @@ def _file_bytes(path: Path) -> bytes:
 
 
 # -- reading ---------------------------------------------------------------------------
-#: Event columns amity keeps (published name → its name here); the reader types and
-#: validates these, and only counts the fields of the others.
-_KEEP = {"GLOBALEVENTID": "event_id", "SQLDATE": "sqldate", "Year": "year",
+#: Event columns amity keeps (published name → its name here, in the order both readers
+#: return them); the readers type and validate these, and only count the other fields.
+_KEEP = {"GLOBALEVENTID": "event_id", "SQLDATE": "date", "Year": "year",
          "Actor1CountryCode": "a1", "Actor2CountryCode": "a2", "EventCode": "event_code",
          "EventRootCode": "event_root", "QuadClass": "quad_class",
          "GoldsteinScale": "goldstein", "NumMentions": "num_mentions",
@@ -279,15 +279,13 @@ def _parse_fast(data: bytes, spec: Mapping[str, str]) -> pa.Table | None:
     if bad_rows or table.column("GLOBALEVENTID").null_count:
         return None
     table = table.rename_columns([_KEEP[c] for c in table.column_names])
-    stamp = pc.strptime(pc.cast(table.column("sqldate"), pa.string()), format="%Y%m%d",
-                        unit="s", error_is_null=True)
-    table = table.set_column(table.column_names.index("sqldate"), "date",
+    stamp = pc.strptime(pc.cast(table.column("date"), pa.string()), format="%Y%m%d",
+                        unit="s", error_is_null=True)  # SQLDATE: YYYYMMDD as a number
+    table = table.set_column(table.column_names.index("date"), "date",
                              pc.cast(stamp, pa.date32()))
-    if "url" not in table.column_names:
+    if "url" not in table.column_names:  # 1.0 historical files have no SOURCEURL
         table = table.append_column("url", pa.nulls(len(table), pa.string()))
-    return table.select(["event_id", "date", "year", "a1", "a2", "event_code", "event_root",
-                         "quad_class", "goldstein", "num_mentions", "num_sources",
-                         "num_articles", "avg_tone", "geo", "url"])
+    return table.select(list(_KEEP.values()))
 
 
 def _connection() -> duckdb.DuckDBPyConnection:
@@ -299,16 +297,13 @@ def _connection() -> duckdb.DuckDBPyConnection:
 
 
 def _select(spec: Mapping[str, str]) -> str:
-    url = '"SOURCEURL"' if "SOURCEURL" in spec else "NULL::VARCHAR"
-    return (
-        'SELECT "GLOBALEVENTID" AS event_id, '
-        'try(make_date("SQLDATE" // 10000, "SQLDATE" // 100 % 100, "SQLDATE" % 100)) AS date, '
-        '"Year" AS year, "Actor1CountryCode" AS a1, "Actor2CountryCode" AS a2, '
-        '"EventCode" AS event_code, "EventRootCode" AS event_root, "QuadClass" AS quad_class, '
-        '"GoldsteinScale" AS goldstein, "NumMentions" AS num_mentions, '
-        '"NumSources" AS num_sources, "NumArticles" AS num_articles, "AvgTone" AS avg_tone, '
-        f'"ActionGeo_CountryCode" AS geo, {url} AS url'
-    )
+    """The strict reader's projection: the same columns as :func:`_parse_fast`'s."""
+    def value(name: str) -> str:
+        if name == "SQLDATE":  # YYYYMMDD as a number; an impossible date is NA
+            return 'try(make_date("SQLDATE" // 10000, "SQLDATE" // 100 % 100, "SQLDATE" % 100))'
+        return f'"{name}"' if name in spec else "NULL::VARCHAR"  # no SOURCEURL in 1.0 files
+
+    return "SELECT " + ", ".join(f"{value(c)} AS {alias}" for c, alias in _KEEP.items())
 
 
 def _query(data: bytes, origin: Path, spec: Mapping[str, str], on_bad_lines: OnBadLines
