@@ -368,13 +368,6 @@ def _machine() -> dict[str, str]:
     return info
 
 
-def _load() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=100)
@@ -394,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = [(args.small, _subset(big, args.small)), (args.files, big)]
     work = Path(tempfile.mkdtemp(prefix="amity-gdelt-bench-"))
     results: list[dict[str, Any]] = []
-    loads = [_load()]
+    loads = [_common.load_average()]
     try:
         for n, folder in runs:
             outs: dict[str, str] = {}
@@ -407,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
                     c = _common.run_child([me, "--child", "measure", method, str(folder), out,
                                            str(run_dir)], env={"AMITY_HOME": str(run_dir)})
                     row = {"method": method, "files": n, "events": n * args.rows,
-                           "rss": c.maxrss_mb, "wall": c.seconds, "load": _load(), **c.reply}
+                           "rss": c.maxrss_mb, "wall": c.seconds,
+                           "load": _common.load_average(), **c.reply}
                     print(f"{method:>11} {n:>4} files: {row['seconds']:7.2f} s "
                           f"(cpu {row['cpu']:.1f} s)  {row['events'] / row['seconds'] / 1e6:.2f} "
                           f"M events/s  peak {c.maxrss_mb:.0f} MB  load {row['load']}", flush=True)
@@ -425,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
             for row in results[-len(METHODS):]:
                 row["verify"] = verify
             print(f"  check: {'all agree' if verify['ok'] else verify['problems']}", flush=True)
-            loads.append(_load())
+            loads.append(_common.load_average())
         stage_dir = work / "stages"
         stage_dir.mkdir()
         stages = _common.run_child([me, "--child", "stages", str(runs[0][1]), str(stage_dir)],
