@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
-from amity.indicators.political import _release
+from amity.indicators._base import resolve_release
 
 if TYPE_CHECKING:
     from amity.store import Store
@@ -45,7 +45,7 @@ def trade_dyadic(
         trade_balance_a_usd, trade_share_a, trade_share_b``; ``attrs`` name the source
         and release.
     """
-    release = _release(store, source, release)
+    release = resolve_release(store, source, release)
     flows = store.table("trade_dyadic", source=source, release=release)
     if years is not None:
         flows = flows.filter(flows.year.between(*years))

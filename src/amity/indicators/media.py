@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from amity.indicators.political import _release
+from amity.indicators._base import resolve_release
 from amity.sources.gdelt import file_period
 
 if TYPE_CHECKING:
@@ -155,7 +155,7 @@ def events_dyadic(
         from amity._exceptions import InputError
 
         raise InputError(f"period {period!r}: use 'year' or 'month'")
-    release = _release(store, source, release)
+    release = resolve_release(store, source, release)
     keys = ["a", "b", "year"] + (["month"] if period == "month" else [])
     covered = covered_periods(store, source, release, period)
     if years is not None:

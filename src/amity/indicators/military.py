@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
-from amity.indicators.political import _release
+from amity.indicators._base import resolve_release
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -131,7 +131,7 @@ def alliances_dyadic(
         pairs of system members in ATOP's years plus every ATOP record. ``attrs`` name
         the source and release (and carry a ``note`` without a state list).
     """
-    release = _release(store, "atop", release)
+    release = resolve_release(store, "atop", release)
     al = store.table("alliances", source="atop", release=release)
     lo, hi = _bounds(al, years)
     if lo > hi:
@@ -205,7 +205,7 @@ def arms_dyadic(
         ``a, b, year, arms_tiv_a_to_b, arms_tiv_b_to_a`` in millions of TIV; 0 and NA as
         the module docstring explains. ``attrs`` name the source and release.
     """
-    release = _release(store, "sipri", release)
+    release = resolve_release(store, "sipri", release)
     tr = store.table("arms_transfers", source="sipri", release=release)
     suppliers = tr.select("supplier").distinct().to_pandas()["supplier"].tolist()
     lo, hi = _bounds(tr, years)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from amity.indicators.political import _release
+from amity.indicators._base import resolve_release
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -96,7 +96,7 @@ def shared_igos(
     The list needs the Ibis path; ``method="auto"`` uses the matrix path on DuckDB for
     the counts alone.
     """
-    release = _release(store, "cow_igo", None)
+    release = resolve_release(store, "cow_igo", None)
     mem = store.table("igo_membership", source="cow_igo", release=release)
     sy = store.table("igo_state_years", source="cow_igo", release=release)
     if years is not None:

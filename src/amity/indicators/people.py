@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
-from amity.indicators.political import _release
+from amity.indicators._base import resolve_release
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -101,7 +101,7 @@ def air_routes_dyadic(
         ``a, b, year, air_routes``; one year (the snapshot's, 2014 for ``2014-06``).
         ``attrs`` name the source, release and ``snapshot`` date.
     """
-    release = _release(store, "openflights", release)
+    release = resolve_release(store, "openflights", release)
     routes = store.table("air_routes", source="openflights", release=release)
     snapshot = pd.Timestamp(routes.snapshot.max().execute()).date().isoformat()
     expr = air_routes_expr(routes)
@@ -143,7 +143,7 @@ def migration_dyadic(
     The ``2020-totals`` release has destination totals only (origin ``WLD``), so it gives
     no rows here.
     """
-    release = _release(store, "migration", release)
+    release = resolve_release(store, "migration", release)
     table = store.table("migration", source="migration", release=release)
     table = table.filter(table.origin != _ALL_ORIGINS)
     expr = _stocks(table, "stock", ("migrants_a_in_b", "migrants_b_in_a"), countries, years)
@@ -162,7 +162,7 @@ def students_dyadic(
     ``attrs["derived"]`` is True: the counts come from a derived table that
     double-counts tertiary levels (see :mod:`amity.sources.students`).
     """
-    release = _release(store, "students", release)
+    release = resolve_release(store, "students", release)
     table = store.table("students", source="students", release=release)
     expr = _stocks(table, "count", ("students_a_in_b", "students_b_in_a"), countries, years)
     return _finish(expr, "students", release, derived=True)

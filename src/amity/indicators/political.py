@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from amity.indicators._base import resolve_release
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
@@ -142,21 +144,6 @@ def un_votes_matrix(votes: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)[_COLUMNS]
 
 
-def _release(store: Store, source: str, release: str | None) -> str:
-    from amity._exceptions import MissingDataError
-
-    releases = store.releases(source)
-    if release is None:
-        if not releases:
-            raise MissingDataError(f"no {source} data in the store. Fix: run `amity setup "
-                                   f"--source {source}`")
-        return releases[0]
-    if release not in releases:
-        raise MissingDataError(f"{source} release {release!r} is not in the store (have "
-                               f"{releases or 'none'}). Fix: run `amity setup --source {source}`")
-    return release
-
-
 def _restrict(frame: pd.DataFrame, countries: Sequence[str] | None,
               years: tuple[int, int] | None) -> pd.DataFrame:
     if countries is not None:
@@ -195,7 +182,7 @@ def un_votes_dyadic(
         ``a, b, year, un_agreement, un_common_votes, un_kappa``; ``attrs["source"]`` and
         ``attrs["release"]`` say where it came from.
     """
-    release = _release(store, "unvotes", release)
+    release = resolve_release(store, "unvotes", release)
     votes = store.table("un_votes", source="unvotes", release=release)
     if years is not None:
         votes = votes.filter(votes.year.between(*years))
@@ -221,7 +208,7 @@ def idealpoint_distance(
     years: tuple[int, int] | None = None,
 ) -> pd.DataFrame:
     """``un_idealpoint_distance`` = |θa − θb| (``idealpoint_all``) for directed pairs."""
-    release = _release(store, "un_idealpoints", None)
+    release = resolve_release(store, "un_idealpoints", None)
     ip = store.table("un_idealpoints", source="un_idealpoints", release=release)
     ip = ip.filter(ip.idealpoint_all.notnull())
     if years is not None:

@@ -32,7 +32,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from amity.indicators.political import _release
+from amity.indicators._base import resolve_release
 
 if TYPE_CHECKING:
     from amity.store import Store
@@ -100,7 +100,7 @@ def trade_indices_dyadic(
     from amity.opportunities._tables import frames
 
     source = source or _product_sources(store)[0][0]
-    release = _release(store, source, release)
+    release = resolve_release(store, source, release)
     p = plan(store, source, release)
     fr = frames(store, p, years)
     exports, imports = fr.exports, fr.imports
