@@ -87,7 +87,7 @@ def child_ingest(store_path: str, mirror: str) -> None:
     from amity.store import Store
 
     with Store(store_path) as store:
-        events = setup(store, mirror=mirror, sources=SOURCES, index=False)
+        events = setup(store, mirror=mirror, sources=SOURCES)
         rows = {e.dataset.key: sum(e.report.rows.values()) for e in events if e.report}
     _common.child_reply({"rows": rows})
 

@@ -108,7 +108,7 @@ def code_table() -> dict[str, str]:
 
 def run_amity(zips: list[Path], work: Path, workers: int = 2) -> Any:
     from amity.indicators.media import events_dyadic
-    from amity.sources._gdelt_download import ingest_event_files
+    from amity.ingest.gdelt import ingest_event_files
     from amity.store import Store
 
     store = Store(work / "amity.duckdb")
@@ -242,7 +242,7 @@ def child_measure(method: str, folder: str, out: str, work: str) -> None:
     codes = code_table() if not method.startswith("amity") else {}
     if method.startswith("amity"):  # imports are not part of the measurement, for any method
         import amity.indicators.media
-        import amity.sources._gdelt_download  # noqa: F401
+        import amity.ingest.gdelt  # noqa: F401
     else:
         import duckdb  # noqa: F401
         import pandas  # noqa: F401
@@ -268,26 +268,28 @@ def child_measure(method: str, folder: str, out: str, work: str) -> None:
                          - (cpu0.user + cpu0.system), "pair_months": len(frame), **extra})
 
 
-STAGES = {"hash (MD5, for resume)": ("_gdelt_download", "file_hash"),
+STAGES = {"hash (MD5, for resume)": ("pipeline", "file_hash"),
           "inflate (ISA-L) + CRC-32": ("gdelt", "_file_bytes"),
           "parse (Arrow CSV, 15 of 61 columns typed)": ("gdelt", "_parse_fast"),
           "map codes, one row per id": ("gdelt", "_to_events"),
-          "store: check keys, register batch": ("Store", "_check_appendable"),
-          "store: write Parquet part (zstd)": ("Store", "_write_part"),
-          "store: whole append (transaction, bookkeeping)": ("Store", "append_files")}
+          "store: check keys, register batch": ("Parts", "_check_appendable"),
+          "store: write Parquet part (zstd)": ("Parts", "_write_part"),
+          "store: whole append (transaction, bookkeeping)": ("Parts", "append_files")}
 
 
 def child_stages(folder: str, work: str) -> None:
     """CPU seconds per stage of amity's ingest (thread CPU time, one parsing thread)."""
     import threading
 
-    from amity.sources import _gdelt_download, gdelt
+    from amity.ingest import gdelt as pipeline
+    from amity.sources import gdelt
     from amity.store import Store
+    from amity.store._parts import Parts
 
     files = sorted(Path(folder).glob("*.export.CSV.zip"))
     spent: dict[str, float] = {}
     lock = threading.Lock()
-    owners = {"gdelt": gdelt, "_gdelt_download": _gdelt_download, "Store": Store}
+    owners = {"gdelt": gdelt, "pipeline": pipeline, "Parts": Parts}
     for label, (owner, name) in STAGES.items():
         target = owners[owner]
         inner = getattr(target, name)
@@ -302,7 +304,7 @@ def child_stages(folder: str, work: str) -> None:
         setattr(target, name, timed)
     store = Store(Path(work) / "amity.duckdb")
     cpu0 = os.times()
-    report = _gdelt_download.ingest_event_files(store, files, workers=1)
+    report = pipeline.ingest_event_files(store, files, workers=1)
     store.close()
     cpu1 = os.times()
     _common.child_reply({"events": report.rows, "stages": spent,

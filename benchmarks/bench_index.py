@@ -92,18 +92,18 @@ BUILD_CALLS = {"build": ("build_index(store, method=method)",),
 
 
 def mirrors_build() -> bool:
-    """Whether ``amity.panel.build`` on DuckDB still runs ``build_index(method="sql")``."""
+    """Whether ``amity.index.build`` on DuckDB still runs ``build_index(method="sql")``."""
     import inspect
 
-    import amity.panel
+    import amity.index.panel
 
-    return all(line in inspect.getsource(getattr(amity.panel, name))
+    return all(line in inspect.getsource(getattr(amity.index.panel, name))
                for name, lines in BUILD_CALLS.items() for line in lines)
 
 
 def amity_build_index(store: Any, method: str) -> int:
-    """``amity.panel.build_index(store, method=method)``: writes ``index_scores``."""
-    from amity.panel import build_index
+    """``amity.index.build_index(store, method=method)``: writes ``index_scores``."""
+    from amity.index import build_index
 
     return build_index(store, method=method)
 
@@ -111,7 +111,7 @@ def amity_build_index(store: Any, method: str) -> int:
 def _spec(columns: list[str]) -> tuple[list[str], dict[str, str], set[str], list[str]]:
     """Index indicators in the panel, their dimension, the flipped ones, the dimensions."""
     from amity.index import index_indicators
-    from amity.indicators._catalog import DIMENSIONS, INDICATORS
+    from amity.indicators import DIMENSIONS, INDICATORS
 
     names = index_indicators(columns)
     dim = {n: INDICATORS[n].dimension for n in names}
@@ -330,7 +330,7 @@ def pandas_index(panel: Any, columns: list[str]) -> Any:
 
 # -- children -----------------------------------------------------------------------------
 def child_ingest(store_path: str, mirror: str) -> None:
-    from amity.ingest import setup
+    from amity.index import setup
     from amity.store import Store
 
     start = time.perf_counter()

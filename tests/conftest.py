@@ -15,7 +15,7 @@ from amity.store import Store
 REPO = Path(__file__).resolve().parents[1]
 MIRROR = REPO.parent / "shared" / "data"
 DATA = Path(__file__).resolve().parent / "data"
-ISSUE2_SOURCES = ["amity_countries", "cow_states", "cow_igo", "unvotes", "un_idealpoints",
+CORE_SOURCES = ["amity_countries", "cow_states", "cow_igo", "unvotes", "un_idealpoints",
                   "cow_trade", "timeline"]
 
 
@@ -38,11 +38,11 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Iterator[Store]:
     """A store with the issue-2 sources ingested from the real mirror (once per session)."""
-    from amity.ingest import setup
+    from amity.index import setup
 
     path = tmp_path_factory.mktemp("real") / "amity.duckdb"
     store = Store(path)
-    setup(store, mirror=mirror, sources=ISSUE2_SOURCES)
+    setup(store, mirror=mirror, sources=CORE_SOURCES)
     yield store
     store.close()
 
@@ -59,6 +59,6 @@ def gz(src: Path, dest_dir: Path, name: str | None = None) -> Path:
 def real_home(tmp_path_factory: pytest.TempPathFactory, real_store: Store) -> Path:
     """An AMITY_HOME holding a copy of :func:`real_store`'s file (for CLI subprocesses)."""
     home = tmp_path_factory.mktemp("realhome")
-    real_store._raw.execute("CHECKPOINT")
+    real_store.checkpoint()
     shutil.copyfile(real_store.path, home / "amity.duckdb")
     return home

@@ -93,11 +93,10 @@ def test_setup_downloads_then_is_a_noop(server: Path, mirror: Path, tmp_path: Pa
         for f in get_dataset(name).files:
             _publish(server, f, mirror / f.path)
     store = Store(tmp_path / "s.duckdb")
-    events = setup(store, sources=["amity_countries", "cow_states", "un_idealpoints", "cow_trade"],
-                   index=False)
+    events = setup(store, sources=["amity_countries", "cow_states", "un_idealpoints", "cow_trade"])
     status = {e.dataset.key: e.status for e in events}
     assert status == {"amity_countries/1": "ingested", "cow_states/2016": "ingested",
                       "un_idealpoints/2025-07": "ingested", "cow_trade/4.0": "missing"}
     assert store.table("states").count().to_pyarrow().as_py() == 243
-    again = setup(store, sources=["amity_countries", "cow_states", "un_idealpoints"], index=False)
+    again = setup(store, sources=["amity_countries", "cow_states", "un_idealpoints"])
     assert {e.status for e in again} == {"unchanged"}

@@ -12,12 +12,13 @@ import pytest
 
 import amity.sources
 from amity import countries
+from amity._contract import Dataset, ParseResult
 from amity._exceptions import MissingDataError, SourceFormatError
 from amity._schema import TABLES
-from amity.ingest import ingest_files, setup
-from amity.sources import timeline as timeline_source
-from amity.sources._base import Dataset, ParseResult
-from amity.sources.timeline import DATASETS, read_timeline, user_dataset
+from amity.index import setup
+from amity.ingest import ingest_files
+from amity.sources import engagements as timeline_source
+from amity.sources.engagements import DATASETS, read_timeline, user_dataset
 from amity.store import Store
 from amity.timeline import COLUMNS, DERIVED_CODES, derived_engagements, timeline
 from tests.conftest import DATA

@@ -1,17 +1,24 @@
-"""The canonical tables of the store (DESIGN.md §3): columns, types and keys.
+"""The tables of the store (DESIGN.md §3): columns, types and keys.
 
-Every data table also carries ``source`` and ``release`` (added by the store), so that
-several releases of one dataset live side by side and each value can be traced. Country
-keys are ISO3 (amity's crosswalk), money is US dollars (not millions), dates are DATE.
-Source parsers return exactly the columns listed here (without source/release); the
-store checks that and casts to these types before the atomic swap.
+:data:`TABLES` are the canonical data tables. Every one also carries ``source`` and
+``release`` (added by the store), so that several releases of one dataset live side by
+side and each value can be traced. Country keys are ISO3 (amity's crosswalk), money is US
+dollars (not millions), dates are DATE. Source parsers return exactly the columns listed
+here (without source/release); the store checks that and casts to these types before the
+atomic swap.
+
+:data:`CATALOG` are the store's own bookkeeping tables: ``datasets``, the release
+catalogue (one row per source and release: provenance, rows, coverage, caveats), and
+``ingested_files``, the files each release was read from (hash, rows, the period a file
+covers, the Parquet part that holds appended rows). Only :mod:`amity.store.catalog`
+writes them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TABLES", "TableSpec"]
+__all__ = ["CATALOG", "TABLES", "TableSpec"]
 
 
 @dataclass(frozen=True)
@@ -106,4 +113,26 @@ TABLES: dict[str, TableSpec] = {
          "source_name": "VARCHAR", "source_title": "VARCHAR", "source_date": "VARCHAR",
          "source_url": "VARCHAR", "notes": "VARCHAR", "derived": "BOOLEAN"},
         ("id",), "engagements timeline: visits, agreements, exercises, memberships"),
+}
+
+
+CATALOG: dict[str, TableSpec] = {
+    "datasets": TableSpec(
+        {"source": "VARCHAR", "release": "VARCHAR", "title": "VARCHAR", "publisher": "VARCHAR",
+         "citation": "VARCHAR", "licence": "VARCHAR", "homepage": "VARCHAR",
+         "tables": "VARCHAR", "rows": "BIGINT", "coverage_start": "BIGINT",
+         "coverage_end": "BIGINT", "caveats": "VARCHAR", "notes": "VARCHAR",
+         "scope": "VARCHAR", "inputs": "VARCHAR", "skipped_rows": "BIGINT",
+         "is_default": "BOOLEAN", "ingested_at": "TIMESTAMP", "amity_version": "VARCHAR",
+         "format": "BIGINT"},
+        ("source", "release"),
+        "the release catalogue: provenance, rows per table (JSON), coverage years, caveats, "
+        "notes, scope and inputs (JSON), and the catalogue format of the row"),
+    "ingested_files": TableSpec(
+        {"source": "VARCHAR", "release": "VARCHAR", "file_key": "VARCHAR", "hash": "VARCHAR",
+         "rows": "BIGINT", "skipped_rows": "BIGINT", "ingested_at": "TIMESTAMP",
+         "part": "VARCHAR", "period_start": "TIMESTAMP", "period_end": "TIMESTAMP"},
+        ("source", "release", "file_key"),
+        "the files of each release: hash (sha256, or the publisher's MD5 for streamed "
+        "files), rows (appended files), the period a file covers and its Parquet part"),
 }

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from amity._exceptions import AmityError
+from amity._exceptions import AmityError, InputError
 
 app = typer.Typer(
     name="amity", no_args_is_help=True, add_completion=False,
@@ -25,6 +25,21 @@ app = typer.Typer(
 )
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from amity._version import __version__
+
+        out.print(f"amity {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print amity's version and exit.")] = False) -> None:
+    """Evidence about the relationship between two countries, from open data."""
 
 
 class Fmt(StrEnum):
@@ -66,15 +81,12 @@ def setup(
     the panel and the relationship index."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from amity.ingest import setup as run_setup
-    from amity.sources import all_datasets, source_names
+    from amity.index import setup as run_setup
+    from amity.ingest import check_sources
+    from amity.sources import all_datasets
 
     if source:
-        unknown = [s for s in source if s not in source_names()]
-        if unknown:
-            from amity._exceptions import InputError
-
-            raise InputError(f"unknown source(s) {unknown}. Known: {', '.join(source_names())}")
+        check_sources(source)
     total = sum(1 for d in all_datasets() if not source or d.source in source)
     with _store(read_only=False) as store, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -152,8 +164,7 @@ def fetch(
 
     get_dataset(source)
     if source == "gdelt" and (date_from or date_to):
-        from amity._exceptions import InputError
-        from amity.sources.gdelt import fetch_gdelt
+        from amity.ingest.gdelt import fetch_gdelt
 
         if not (date_from and date_to):
             raise InputError("amity fetch gdelt needs both --from and --to (YYYY-MM-DD)")
@@ -177,11 +188,10 @@ def fetch(
 @app.command()
 def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
     """What amity can ingest, and what the store holds: release, rows, coverage, citation."""
+    from amity.fetch import amity_home
     from amity.sources import all_datasets
 
     stored = {}
-    from amity.fetch import amity_home
-
     if (amity_home() / "amity.duckdb").exists():
         with _store(read_only=True) as store:
             stored = {(r["source"], r["release"]): r for r in
@@ -320,7 +330,7 @@ def rank(
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
 ) -> None:
     """Rank a country's partners by the relationship index (or one dimension)."""
-    from amity.ranking import rank_partners
+    from amity.index import rank_partners
 
     with _store(read_only=True) as store:
         frame = rank_partners(store, country, year=year, dimension=dimension, top=top)
@@ -357,13 +367,13 @@ def export(
         help="Comma-separated indicator columns (default: all).")] = None,
 ) -> None:
     """Write the dyad-year dataset for all pairs, with a data dictionary beside it."""
-    from amity.dataset import export as run_export
+    from amity.export import export as run_export
     from amity.profile import parse_years
 
     chosen = [c.strip() for c in indicators.split(",")] if indicators else None
     with _store(read_only=True) as store:
-        data, dictionary, rows = run_export(store, out_path, years=parse_years(years),
-                                            directed=directed, indicators=chosen)
+        data, dictionary, rows = run_export(out_path, years=parse_years(years),
+                                            directed=directed, indicators=chosen, store=store)
     err.print(f"wrote {rows:,} rows to {data}; data dictionary: {dictionary}")
 
 
@@ -437,8 +447,7 @@ def opportunities(
 ) -> None:
     """Where exporter A can sell more in market B, product by product (docs/opportunities.md)."""
     from amity.opportunities import opportunities as find
-    from amity.opportunities import to_csv, to_json
-    from amity.opportunities._render import render
+    from amity.opportunities import render, to_csv, to_json
 
     with _store(read_only=True) as store:
         frame = find(a, b, year=year, level=level, source=source, regions=regions, store=store,
@@ -469,7 +478,6 @@ def check(
     tolerance: Annotated[float, typer.Option(help="Relative error still 'approximately'.")] = 0.1,
 ) -> None:
     """Check every checkable claim in a text against the data (docs/claims.md)."""
-    from amity._exceptions import InputError
     from amity.claims import check as run_check
     from amity.claims import render_html
 

@@ -15,20 +15,25 @@ URL: for an internal mirror server, and for the tests, which serve mirror files 
 
 from __future__ import annotations
 
+import csv
+import functools
 import hashlib
+import io
 import os
-import shutil
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import overload
 
 from amity._exceptions import FetchError, HashMismatchError
 
 __all__ = [
+    "Registry",
     "RemoteFile",
     "amity_home",
     "cache_dir",
@@ -64,6 +69,49 @@ class RemoteFile:
     def name(self) -> str:
         """The file name without folders."""
         return self.path.rsplit("/", 1)[-1]
+
+
+@functools.cache
+def _load_registry(name: str) -> tuple[RemoteFile, ...]:
+    path = resources.files("amity") / "data" / "registry" / f"{name}.csv"
+    with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as handle:
+        return tuple(RemoteFile(r["path"], r["sha256"] or None, r["url"] or None)
+                     for r in csv.DictReader(handle))
+
+
+class Registry(Sequence[RemoteFile]):
+    """The files of a many-file source, from ``amity/data/registry/<name>.csv``.
+
+    The registry has columns ``path,sha256,url`` (``url`` empty when only a mirror has the
+    file), like a pooch registry, and is read on first use (not at import), like pooch's
+    ``Pooch.load_registry``.
+
+    Examples
+    --------
+    >>> files = Registry("wits")
+    >>> len(files), files[0].path.split("/")[0]
+    (212, 'wits')
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __getitem__(self, index: int) -> RemoteFile: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RemoteFile]: ...
+
+    def __getitem__(self, index: int | slice) -> RemoteFile | Sequence[RemoteFile]:
+        return _load_registry(self.name)[index]
+
+    def __len__(self) -> int:
+        return len(_load_registry(self.name))
+
+    def __iter__(self) -> Iterator[RemoteFile]:
+        return iter(_load_registry(self.name))
+
+    def __repr__(self) -> str:
+        return f"Registry({self.name!r})"
 
 
 def amity_home() -> Path:
@@ -244,11 +292,3 @@ def locate(
             "Fix: point --mirror or AMITY_MIRROR at a mirror that holds it"
         )
     return download(file.url, cached, expected=expected, progress=progress)
-
-
-def copy_into_cache(path: str | os.PathLike[str], file: RemoteFile) -> Path:
-    """Copy a local file into the cache under ``file.path`` (used by ``amity ingest``)."""
-    dest = cache_dir() / file.path
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, dest)
-    return dest

@@ -23,10 +23,9 @@ import pandas as pd
 
 from amity import countries as _countries
 from amity._exceptions import InputError, MissingDataError
-from amity.indicators import FAMILIES, Slice, default_slices
-from amity.indicators._catalog import INDICATORS
-from amity.ranking import benchmark_pairs, pair_index, scorecard
-from amity.store import Store, open_store
+from amity.index import benchmark_pairs, is_current, pair_index, scorecard
+from amity.indicators import FAMILIES, INDICATORS, Slice, default_slices
+from amity.store import Store, store_scope
 
 __all__ = ["Profile", "parse_years", "profile"]
 
@@ -78,13 +77,12 @@ class Profile:
                                 aggfunc="first", dropna=False).reindex(
             columns=[i for i in INDICATORS if i in set(rows["indicator"])])
 
-    def citations(self) -> list[dict[str, str]]:
+    def citations(self) -> list[dict[str, Any]]:
         """Source, release, title and citation of every dataset behind the rows."""
         used = self.rows[["source", "release"]].drop_duplicates()
         merged = used.merge(self.datasets, on=["source", "release"])
         return [{"source": r.source, "release": r.release, "title": r.title,
-                 "citation": r.citation, "licence": r.licence,
-                 "caveats": json.loads(r.caveats) if isinstance(r.caveats, str) else []}
+                 "citation": r.citation, "licence": r.licence, "caveats": list(r.caveats)}
                 for r in merged.itertuples()]
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,14 +111,7 @@ def _plan(store: Store, source: str | None, all_sources: bool,
           years: tuple[int, int]) -> list[Slice]:
     """The (family, release, years) slices to compute for the profile."""
     if source:
-        want, release = (source.split("/", 1) + [None])[:2]
-        releases = store.releases(want)  # type: ignore[arg-type]
-        if not releases:
-            raise MissingDataError(f"--source {source}: that source is not in the store. Fix: "
-                                   f"run `amity setup --source {want}` (see `amity sources`)")
-        if release and release not in releases:
-            raise MissingDataError(f"--source {source}: release {release!r} is not in the "
-                                   f"store (have {releases})")
+        store.catalog.resolve(source)  # the source (and release) must be in the store
     if all_sources:
         return [Slice(fam, rel, years) for fam in FAMILIES for rel in store.releases(fam.source)]
     return default_slices(store, years, prefer=source)
@@ -188,48 +179,49 @@ def profile(
     if ca.iso3 == cb.iso3:
         raise InputError(f"{a!r} and {b!r} are the same country ({ca.iso3}). Fix: name two "
                          "different countries")
-    own = store is None
-    store = store or open_store(read_only=True)
-    try:
-        datasets = store.datasets()
-        if datasets.empty:
-            raise MissingDataError("the store is empty. Fix: run `amity setup` (with --mirror "
-                                   "DIR or AMITY_MIRROR for a local copy of the data)")
-        if years is None:
-            years = (1946, int(datasets["coverage_end"].max()))
-        pair = [ca.iso3, cb.iso3]
-        frames = []
-        plan = _plan(store, source, all_sources, years)
-        stored = _stored_panel(store, ca.iso3, cb.iso3, years) if not (
-            all_sources or source) else None
-        for sl in plan:
-            if stored is not None and set(sl.family.indicators) <= set(stored.columns):
-                values = stored  # the default sources' values, computed by `amity setup`
-            else:
-                try:
-                    values = sl.family.compute(store, sl.release, pair, sl.years)
-                except MissingDataError:  # the release lacks a table this family needs
-                    continue
-                values = values[(values["a"] == ca.iso3) & (values["b"] == cb.iso3)]
-            grid = pd.DataFrame({"year": range(sl.years[0], sl.years[1] + 1)})
-            merged = grid.merge(values, on="year", how="left")
-            for name in sl.family.indicators:
-                if name not in merged:
-                    continue
-                col = merged[name].astype(object).where(merged[name].notna(), None)
-                frames.append(pd.DataFrame({
-                    "year": merged["year"], "dimension": INDICATORS[name].dimension,
-                    "indicator": name, "value": col, "unit": INDICATORS[name].unit,
-                    "source": sl.family.source, "release": sl.release,
-                    "note": [None if v is not None else f"no {sl.family.source} {sl.release} "
-                             f"record for {ca.iso3}-{cb.iso3} in {y}"
-                             for y, v in zip(merged["year"], col, strict=True)],
-                }))
-        frames.append(_uncovered(plan, frames, years, datasets))
-        index = _index_part(store, ca.iso3, cb.iso3, years, compare)
-    finally:
-        if own:
-            store.close()
+    with store_scope(store) as s:
+        return _profile(s, ca, cb, years, source, all_sources, compare)
+
+
+def _profile(store: Store, ca: _countries.Country, cb: _countries.Country,
+         years: tuple[int, int] | None, source: str | None, all_sources: bool,
+         compare: Sequence[str] | None) -> Profile:
+    datasets = store.datasets()
+    if datasets.empty:
+        raise MissingDataError("the store is empty. Fix: run `amity setup` (with --mirror "
+                               "DIR or AMITY_MIRROR for a local copy of the data)")
+    if years is None:
+        years = (1946, int(datasets["coverage_end"].max()))
+    pair = [ca.iso3, cb.iso3]
+    frames = []
+    plan = _plan(store, source, all_sources, years)
+    stored = _stored_panel(store, ca.iso3, cb.iso3, years) if not (
+        all_sources or source) else None
+    for sl in plan:
+        if stored is not None and set(sl.family.indicators) <= set(stored.columns):
+            values = stored  # the default sources' values, computed by `amity setup`
+        else:
+            try:
+                values = sl.family.compute(store, sl.release, pair, sl.years)
+            except MissingDataError:  # the release lacks a table this family needs
+                continue
+            values = values[(values["a"] == ca.iso3) & (values["b"] == cb.iso3)]
+        grid = pd.DataFrame({"year": range(sl.years[0], sl.years[1] + 1)})
+        merged = grid.merge(values, on="year", how="left")
+        for name in sl.family.indicators:
+            if name not in merged:
+                continue
+            col = merged[name].astype(object).where(merged[name].notna(), None)
+            frames.append(pd.DataFrame({
+                "year": merged["year"], "dimension": INDICATORS[name].dimension,
+                "indicator": name, "value": col, "unit": INDICATORS[name].unit,
+                "source": sl.family.source, "release": sl.release,
+                "note": [None if v is not None else f"no {sl.family.source} {sl.release} "
+                         f"record for {ca.iso3}-{cb.iso3} in {y}"
+                         for y, v in zip(merged["year"], col, strict=True)],
+            }))
+    frames.append(_uncovered(plan, frames, years, datasets))
+    index = _index_part(store, ca.iso3, cb.iso3, years, compare)
     order = {n: i for i, n in enumerate(INDICATORS)}
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["year", "dimension", "indicator", "value", "unit", "source", "release", "note"])
@@ -251,8 +243,6 @@ def profile(
 
 def _stored_panel(store: Store, a: str, b: str, years: tuple[int, int]) -> pd.DataFrame | None:
     """The pair's rows of the stored panel, if it is current with the stored datasets."""
-    from amity.panel import is_current
-
     if not store.has("panel") or not is_current(store):
         return None
     p = store.ibis.table("panel")

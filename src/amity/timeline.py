@@ -4,7 +4,7 @@ Two kinds of rows, one shape (the ``engagements`` columns plus ``events``, ``sou
 ``release``):
 
 * curated rows (``derived = False``) from the ``engagements`` table: amity's starter set
-  and the user's own files (:mod:`amity.sources.timeline`), each with its public source;
+  and the user's own files (:mod:`amity.sources.engagements`), each with its public source;
 * derived rows (``derived = True``) from the ``events`` table (GDELT, ICEWS):
   :func:`derived_engagements`.
 

@@ -19,11 +19,12 @@ from collections.abc import Sequence
 
 from amity import countries as _countries
 from amity._exceptions import InputError
+from amity.claims.compare import TOLERANCE
 from amity.claims.extract import Claim, extract, find_pair
 from amity.claims.html import render_html
 from amity.claims.report import VERDICTS, CheckReport, Evidence, Result
-from amity.claims.verify import TOLERANCE, verify
-from amity.store import Store, open_store
+from amity.claims.verify import verify
+from amity.store import Store, store_scope
 
 __all__ = ["TOLERANCE", "VERDICTS", "CheckReport", "Claim", "Evidence", "Result", "check",
            "extract", "find_pair", "render_html", "verify"]
@@ -80,14 +81,9 @@ def check(text: str, pair: Sequence[str] | None = None, store: Store | None = No
         iso = find_pair(text)
         pair_from = "text" if iso else "none"
     claims = extract(text, pair=iso)
-    own = store is None
-    store = store or open_store(read_only=True)
-    try:
-        results = verify(claims, store, pair=iso, tolerance=tolerance)
-        sources = _sources(store, results)
-    finally:
-        if own:
-            store.close()
+    with store_scope(store) as s:
+        results = verify(claims, s, pair=iso, tolerance=tolerance)
+        sources = _sources(s, results)
     notes: list[str] = []
     if iso is None:
         notes.append("no pair of countries found in the text: claims about 'bilateral' trade "

@@ -1,6 +1,6 @@
 """From each source's series to one verdict on a numeric claim (see :mod:`.verify`).
 
-Two rules beyond :func:`~amity.claims.verify.aggregate`:
+Two rules beyond :func:`~amity.claims.compare.aggregate`:
 
 * **Unknown years.** When the claim gives no years, each source finds its own
   best-matching year(s). A source that matches nowhere is then compared at the years
@@ -15,15 +15,11 @@ Two rules beyond :func:`~amity.claims.verify.aggregate`:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from amity.claims._sources import Series
+from amity.claims.compare import aggregate, compare_range, fit, year_mode
+from amity.claims.context import Context
+from amity.claims.extract import Claim
 from amity.claims.report import Evidence, Result, format_value
-from amity.claims.verify import _compare_range, _mode, aggregate, fit
-
-if TYPE_CHECKING:
-    from amity.claims._sources import Series
-    from amity.claims.extract import Claim
-    from amity.claims.verify import Context
 
 __all__ = ["LEVEL_POLICY", "judge_numeric"]
 
@@ -50,7 +46,7 @@ def _fit_one(s: Series, claim: Claim, mode: str, bounds: tuple[int, int] | None,
             pick = [y for y in pick if y == claim.years[0]]
         elif at is None and mode == "latest":
             pick = pick[-1:]
-        scored = [(y, *_compare_range(points[0], points[1], s.values[y] * scale, tol))
+        scored = [(y, *compare_range(points[0], points[1], s.values[y] * scale, tol))
                   for y in pick if y in s.values]
         if not scored:
             return None
@@ -73,7 +69,7 @@ def _fit_one(s: Series, claim: Claim, mode: str, bounds: tuple[int, int] | None,
 def judge_numeric(ctx: Context, claim: Claim, series: list[Series], query: str) -> Result:
     """Compare a numeric claim with each source's series and give the verdict."""
     tol = ctx.tolerance
-    mode, bounds = _mode(claim)
+    mode, bounds = year_mode(claim)
     scale = 100.0 if claim.kind == "vote" or claim.flow == "share" else 1.0
     level = claim.flow not in ("share", "growth") and claim.kind != "vote"
     context = [s for s in series if s.bound == "context"]

@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from amity import regions
+from amity.claims.context import Context
+from amity.claims.extract import Claim
+from amity.claims.lexicon import Org
 from amity.claims.report import Evidence
-
-if TYPE_CHECKING:
-    from amity.claims.extract import Claim
-    from amity.claims.lexicon import Org
-    from amity.claims.verify import Context
 
 __all__ = ["country_membership"]
 
@@ -57,8 +55,6 @@ def _cow(ctx: Context, org: Org, iso3: str) -> tuple[dict[int, str], int | None,
 
 @functools.lru_cache(maxsize=1)
 def _regions_table() -> pd.DataFrame:
-    from amity import regions
-
     return regions.load_regions()
 
 

@@ -18,19 +18,18 @@ import datetime
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from amity import countries as _countries
+from amity import regions
 from amity._exceptions import AmityError, UnknownCountryError
+from amity.claims.context import Context
+from amity.claims.extract import Claim
 from amity.claims.lexicon import GROUPS, PRODUCTS
+from amity.indicators import FAMILIES, Family
 
-if TYPE_CHECKING:
-    from amity.claims.extract import Claim
-    from amity.claims.verify import Context
-
-__all__ = ["BASIS", "Series", "group_members", "prefetch", "series_for"]
+__all__ = ["BASIS", "Series", "name_of", "group_members", "prefetch", "series_for"]
 
 #: How each trade source reports a flow (the side whose statistics it uses).
 BASIS: dict[str, str] = {
@@ -64,7 +63,8 @@ class Series:
     note: str | None = None
 
 
-def _name(iso3: str) -> str:
+def name_of(iso3: str) -> str:
+    """The country's name, or the code itself when the crosswalk does not know it."""
     try:
         return _countries.resolve(iso3).name
     except UnknownCountryError:  # a code the crosswalk does not know is shown as is
@@ -83,16 +83,14 @@ def group_members(anchor: str) -> tuple[tuple[str, ...], str]:
     """
     region = _NEIGHBOUR_REGION.get(anchor)
     if region is not None:
-        from amity import regions
-
         try:
             members: list[str] = regions.members(region, datetime.date.today().year)
         except AmityError:  # the user's regions file lacks it: use the lexicon's table
             members = []
         if anchor in members:
-            return tuple(members), f"{_name(anchor)} + {region} neighbours"
+            return tuple(members), f"{name_of(anchor)} + {region} neighbours"
     group = GROUPS["neighbours"].get(anchor, (anchor,))
-    return tuple(sorted(group)), f"{_name(anchor)} + neighbours ({', '.join(group[1:])})"
+    return tuple(sorted(group)), f"{name_of(anchor)} + neighbours ({', '.join(group[1:])})"
 
 
 def prefetch(ctx: Context, claims: Iterable[Claim]) -> None:
@@ -105,18 +103,16 @@ def prefetch(ctx: Context, claims: Iterable[Claim]) -> None:
     ctx.cache["countries"] = frozenset(wanted)
 
 
-def _family_frame(ctx: Context, fam: object, release: str, a: str, b: str) -> pd.DataFrame:
+def _family_frame(ctx: Context, fam: Family, release: str, a: str, b: str) -> pd.DataFrame:
     batch = ctx.cache.get("countries", frozenset())
     countries = batch if {a, b} <= batch else frozenset((a, b))
-    key = ("family", fam.source, release, countries)  # type: ignore[attr-defined]
+    key = ("family", fam.source, release, countries)
     if key not in ctx.cache:
-        ctx.cache[key] = fam.compute(ctx.store, release, sorted(countries), None)  # type: ignore[attr-defined]
+        ctx.cache[key] = fam.compute(ctx.store, release, sorted(countries), None)
     return ctx.cache[key]
 
 
 def _families(ctx: Context, indicator: str, a: str, b: str) -> list[Series]:
-    from amity.indicators import FAMILIES
-
     out: list[Series] = []
     for fam in FAMILIES:
         if indicator not in fam.indicators:
@@ -234,7 +230,7 @@ def _bilateral_products(ctx: Context, claim: Claim, a: str, b: str) -> list[Seri
 
 
 def _label(isos: Iterable[str]) -> str:
-    return " + ".join(_name(c) for c in isos)
+    return " + ".join(name_of(c) for c in isos)
 
 
 def series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
@@ -259,8 +255,8 @@ def _series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
         series = _families(ctx, "un_agreement", a, b)
         for s in series:
             s.unit, s.what = "share", f"{a}-{b} UN vote agreement"
-        return series, (f"Share of UN General Assembly roll calls on which {_name(a)} and "
-                        f"{_name(b)} voted the same way (un_agreement), every UN votes release")
+        return series, (f"Share of UN General Assembly roll calls on which {name_of(a)} and "
+                        f"{name_of(b)} voted the same way (un_agreement), every UN votes release")
     if claim.kind == "people":
         if not (a and b and claim.measure):
             return [], "people of one country in another (not both named)"
@@ -268,13 +264,13 @@ def _series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
         noun = "students" if claim.measure.startswith("students") else "migrants"
         for s in series:
             s.unit, s.what = "count", f"{noun} from {a} in {b}"
-        return series, (f"{noun.capitalize()} from {_name(a)} in {_name(b)} "
+        return series, (f"{noun.capitalize()} from {name_of(a)} in {name_of(b)} "
                         f"({claim.measure}), every source")
     if a is None:
         return [], "a trade value whose countries the text does not name"
     if b is None:  # a country's (or a group's) own trade
         members: tuple[str, ...] = (a,)
-        label = _name(a)
+        label = name_of(a)
         members_of = None
         if claim.group == "neighbours":
             members, label = group_members(a)
@@ -299,7 +295,7 @@ def _series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
         flow = "both ways" if claim.flow == "total" else f"{a}→{b}"
         for s in series:
             s.what = f"{what_product}trade {flow}"
-        return series, (f"Trade in {what_product}between {_name(a)} and {_name(b)} ({flow}), "
+        return series, (f"Trade in {what_product}between {name_of(a)} and {name_of(b)} ({flow}), "
                         "current US$, from every source with bilateral product data")
     if claim.flow == "growth":
         series = _families(ctx, "trade_total_usd", a, b)
@@ -307,24 +303,24 @@ def _series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
             s.values = {y: (v / s.values[y - 1] - 1) * 100 for y, v in s.values.items()
                         if s.values.get(y - 1)}
             s.unit, s.what = "percent", f"{a}-{b} total trade, change on the year before"
-        return series, (f"Change in total goods trade between {_name(a)} and {_name(b)} on "
+        return series, (f"Change in total goods trade between {name_of(a)} and {name_of(b)} on "
                         "the year before, %, every trade source")
     if claim.flow == "share":
         series = _families(ctx, "trade_share_a", a, b)
         for s in series:
             s.unit, s.what = "share", f"{a}-{b} trade as a share of {a}'s trade"
-        return series, (f"Trade with {_name(b)} as a share of {_name(a)}'s total trade, "
+        return series, (f"Trade with {name_of(b)} as a share of {name_of(a)}'s total trade, "
                         "every trade source")
     if claim.flow == "total":
         series = _families(ctx, "trade_total_usd", a, b)
         for s in series:
             s.what = f"{a}-{b} total trade"
-        return series, (f"Total goods trade between {_name(a)} and {_name(b)} (both "
+        return series, (f"Total goods trade between {name_of(a)} and {name_of(b)} (both "
                         "directions), current US$, from every trade source in the store")
     exporter, importer = (a, b) if claim.flow == "exports" else (b, a)
     series = _families(ctx, "trade_a_to_b_usd", exporter, importer)
     for s in series:
         s.what = f"{exporter}→{importer} goods exports"
-    return series, (f"{_name(exporter)}'s goods exports to {_name(importer)}, current US$, "
+    return series, (f"{name_of(exporter)}'s goods exports to {name_of(importer)}, current US$, "
                     "every trade source (each reports from the exporter's or the importer's "
                     "side)")

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from amity._exceptions import MissingDataError
 from amity.claims._events import TOPICS, content_words
+from amity.claims._membership import country_membership
+from amity.claims._sources import name_of
+from amity.claims.compare import aggregate
+from amity.claims.context import Context
+from amity.claims.extract import Claim
 from amity.claims.lexicon import ORGS
 from amity.claims.report import Evidence, Result
-from amity.claims.verify import aggregate
-
-if TYPE_CHECKING:
-    from amity.claims.extract import Claim
-    from amity.claims.scan import Period
-    from amity.claims.verify import Context
+from amity.claims.scan import Period
+from amity.timeline import timeline
 
 __all__ = ["verify"]
 
@@ -36,9 +37,6 @@ _COMMON_NAMES = {"khan", "ali", "muhammad", "mohammad", "ahmed", "ahmad", "shah"
 def _timeline(ctx: Context, a: str, b: str) -> pd.DataFrame:
     key = ("timeline", frozenset((a, b)))
     if key not in ctx.cache:
-        from amity._exceptions import MissingDataError
-        from amity.timeline import timeline
-
         try:
             ctx.cache[key] = timeline(ctx.store, a, b)
         except MissingDataError:
@@ -69,9 +67,7 @@ def _row_evidence(row: pd.Series, outcome: str, what: str) -> Evidence:
 
 
 def _names(iso3s: tuple[str, ...]) -> str:
-    from amity.claims._sources import _name
-
-    return " and ".join(_name(c) for c in iso3s)
+    return " and ".join(name_of(c) for c in iso3s)
 
 
 def _period_words(claim: Claim) -> str:
@@ -231,8 +227,6 @@ def _events(ctx: Context, claim: Claim) -> Result:
 
 
 def _memberships(ctx: Context, claim: Claim) -> Result:
-    from amity.claims._membership import country_membership
-
     org = next(o for o in ORGS if o.key == claim.org)
     p = claim.period
     join = "join" in claim.action

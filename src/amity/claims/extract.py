@@ -30,7 +30,17 @@ from itertools import pairwise
 
 from amity.claims import _events
 from amity.claims.lexicon import NOT_A_FACT, PRODUCTS
-from amity.claims.scan import Amount, Mention, Period, amounts, mentions, periods, sentences
+from amity.claims.scan import (
+    Amount,
+    Mention,
+    Period,
+    amounts,
+    half_step,
+    mentions,
+    periods,
+    qualifier,
+    sentences,
+)
 
 __all__ = ["Claim", "extract", "find_pair"]
 
@@ -308,8 +318,6 @@ _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "lakh": 1e5}
 def _people_claims(text: str, sent: tuple[int, int], ms: list[Mention], found: list[Amount],
                    clauses: list[tuple[int, int]]) -> list[dict]:
     """"Over 3,000 Pakistani students study in Russia": students (or migrants) a in b."""
-    from amity.claims.scan import _half_step, _qualifier
-
     s0, s1 = sent
     out = []
     for m in _PEOPLE.finditer(text, s0, s1):
@@ -325,7 +333,7 @@ def _people_claims(text: str, sent: tuple[int, int], ms: list[Mention], found: l
         num = m.group("num")
         amount = Amount(m.start(), m.end("num") if not m.group("scale") else m.end("scale"),
                         float(num.replace(",", "")) * scale, "number",
-                        _qualifier(text[:m.start()], m.start()), _half_step(num) * scale, num)
+                        qualifier(text[:m.start()], m.start()), half_step(num) * scale, num)
         noun = "students" if m.group("noun") == "students" else "migrants"
         c0, c1 = _clause_of(clauses, m.start())
         out.append({"kind": "people", "measure": f"{noun}_a_in_b", "amounts": (amount,),

@@ -18,7 +18,8 @@ import pandas as pd
 from amity import countries as _countries
 from amity.claims.lexicon import CURRENCIES, DEMONYMS, MONTHS, QUALIFIERS, SCALES
 
-__all__ = ["Amount", "Mention", "Period", "amounts", "mentions", "periods", "sentences"]
+__all__ = ["Amount", "Mention", "Period", "amounts", "half_step", "mentions", "periods",
+           "qualifier", "sentences"]
 
 _ABBREV = {"u.s", "u.k", "u.n", "mr", "mrs", "ms", "dr", "st", "no", "rs", "jan", "feb", "mar",
            "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gen", "lt", "col",
@@ -137,7 +138,6 @@ class Amount:
     half_step: float  # half the rounding step of the figure as written, in base units
     text: str
     scale_word: str | None = None
-    currency_stated: bool = True
 
 
 _NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -155,7 +155,7 @@ _QUAL = re.compile(r"(?:^|\W)(" + "|".join(sorted((re.escape(q) for q in QUALIFI
                                                    reverse=True)) + r")\s*$", re.IGNORECASE)
 
 
-def _half_step(num: str) -> float:
+def half_step(num: str) -> float:
     """Half the last significant digit's place: "600" → 50, "540" → 5, "1.25" → 0.005."""
     num = num.replace(",", "")
     if "." in num:
@@ -164,7 +164,8 @@ def _half_step(num: str) -> float:
     return 0.5 * 10 ** zeros
 
 
-def _qualifier(text: str, start: int) -> str | None:
+def qualifier(text: str, start: int) -> str | None:
+    """The qualifier ("over", "about", "nearly", "under") written just before ``start``."""
     m = _QUAL.search(text[max(0, start - 24):start])
     return QUALIFIERS[m.group(1).lower()] if m else None
 
@@ -196,7 +197,7 @@ def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
         scale = SCALES.get(scale_word or "", 1.0)
         num = m.group("num")
         out.append(Amount(start + m.start(), start + m.end(), float(num.replace(",", "")) * scale,
-                          currency, _qualifier(span, m.start()), _half_step(num) * scale,
+                          currency, qualifier(span, m.start()), half_step(num) * scale,
                           m.group(), scale_word))
     if out:  # bare "540 million" after a money amount
         for m in _BARE.finditer(span):
@@ -207,8 +208,8 @@ def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
             scale = SCALES[scale_word]
             prev = max((a for a in out if a.start < s), key=lambda a: a.start)
             out.append(Amount(s, start + m.end(), float(m.group("num").replace(",", "")) * scale,
-                              prev.unit, _qualifier(span, m.start()),
-                              _half_step(m.group("num")) * scale, m.group(), scale_word, False))
+                              prev.unit, qualifier(span, m.start()),
+                              half_step(m.group("num")) * scale, m.group(), scale_word))
     out.sort(key=lambda a: a.start)
     for i, (a, b) in enumerate(pairwise(out)):  # "$1.2-1.5 billion", "$500 to 600 million"
         if (a.scale_word is None and b.scale_word and a.unit == b.unit
@@ -222,7 +223,7 @@ def amounts(text: str, start: int = 0, end: int | None = None) -> list[Amount]:
             continue
         unit = "points" if m.group("pct").lower().startswith("percentage") else "percent"
         out.append(Amount(s, start + m.end(), float(m.group("num").replace(",", "")), unit,
-                          _qualifier(span, m.start()), _half_step(m.group("num")), m.group()))
+                          qualifier(span, m.start()), half_step(m.group("num")), m.group()))
     return sorted(out, key=lambda a: a.start)
 
 

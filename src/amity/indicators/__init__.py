@@ -1,93 +1,51 @@
 """Indicators, one module per dimension, computed for all pairs and years.
 
-:data:`FAMILIES` is the registry: each family is a set of indicators computed together
-from one source, in the documented priority order (the first ingested source of an
-indicator is its default). The profile, the panel/index and the export all read it.
+Each dimension module declares its indicators (``INDICATORS``: name, unit, orientation,
+definition) and its families (``FAMILIES``: which source computes which indicators);
+this package gathers them, as :mod:`amity.sources` gathers the sources' releases.
+
+:data:`INDICATORS` is the catalogue (``docs/indicators.md`` documents the same names; a
+test keeps the two in step); the profile, the export's data dictionary and the index read
+units and orientation from it. :data:`FAMILIES` is the registry of computations, in the
+documented priority order: the first ingested source of an indicator is its default, and
+:func:`default_slices` says which source gives each indicator in which years.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from amity.indicators import (
-    economic,
-    media,
-    military,
-    multilateral,
-    people,
-    political,
-    trade_indices,
-)
+from amity.indicators import economic, media, military, multilateral, people, political
+from amity.indicators._base import DIMENSIONS, Family, Indicator, Orientation
+from amity.store.catalog import split_spec
 
 if TYPE_CHECKING:
     from amity.store import Store
 
-__all__ = ["FAMILIES", "Family", "Slice", "default_slices"]
+__all__ = ["DIMENSIONS", "FAMILIES", "INDICATORS", "Family", "Indicator", "Orientation", "Slice",
+           "default_slices", "default_source"]
 
-_UN = ("un_agreement", "un_common_votes", "un_kappa")
-_EVENTS = ("events_count", "events_goldstein_mean", "events_tone_mean", "events_coop_share",
-           "events_conflict_share")
-_TRADE = ("trade_a_to_b_usd", "trade_b_to_a_usd", "trade_total_usd", "trade_balance_a_usd",
-          "trade_share_a", "trade_share_b")
+#: Dimension modules in priority order (the order of the catalogue and of the panel).
+_MODULES = (political, economic, multilateral, military, people, media)
 
-Compute = Callable[["Store", str | None, "list[str] | None", "tuple[int, int] | None"],
-                   pd.DataFrame]
+#: Every indicator, by name.
+INDICATORS: dict[str, Indicator] = {i.name: i for m in _MODULES for i in m.INDICATORS}
+#: Every family, in priority order.
+FAMILIES: tuple[Family, ...] = tuple(f for m in _MODULES for f in m.FAMILIES)
 
 
-@dataclass(frozen=True)
-class Family:
-    """Indicators computed together from one source.
+def default_source(indicator: str) -> str:
+    """The source that gives ``indicator`` by default: the first family that computes it.
 
-    ``compute(store, release, countries, years)`` returns ``a, b, year`` and the
-    indicators for directed pairs (all pairs when ``countries`` is None).
+    Examples
+    --------
+    >>> default_source("trade_total_usd"), default_source("un_kappa")
+    ('cow_trade', 'unvotes')
     """
-
-    source: str
-    indicators: tuple[str, ...]
-    compute: Compute
-
-
-FAMILIES: tuple[Family, ...] = (
-    Family("unvotes", _UN, lambda s, r, c, y: political.un_votes_dyadic(
-        s, release=r, countries=c, years=y, method="auto" if c is None else "ibis")),
-    Family("un_idealpoints", ("un_idealpoint_distance",),
-           lambda s, r, c, y: political.idealpoint_distance(s, countries=c, years=y)),
-    Family("cow_trade", _TRADE, lambda s, r, c, y: economic.trade_dyadic(
-        s, source="cow_trade", release=r, countries=c, years=y)),
-    Family("dots", _TRADE, lambda s, r, c, y: economic.trade_dyadic(
-        s, source="dots", release=r, countries=c, years=y)),
-    Family("comtrade", _TRADE, lambda s, r, c, y: economic.trade_dyadic(
-        s, source="comtrade", release=r, countries=c, years=y)),
-    Family("ots", _TRADE, lambda s, r, c, y: economic.trade_dyadic(
-        s, source="ots", release=r, countries=c, years=y)),
-    Family("wits", _TRADE, lambda s, r, c, y: economic.trade_dyadic(
-        s, source="wits", release=r, countries=c, years=y)),
-    Family("ots", ("trade_intensity_a_to_b", "trade_complementarity_a_b"), lambda s, r, c, y:
-           trade_indices.trade_indices_dyadic(s, source="ots", release=r, countries=c, years=y)),
-    Family("cow_igo", ("shared_igos", "shared_igos_list"),
-           lambda s, r, c, y: multilateral.shared_igos(s, countries=c, years=y,
-                                                       with_list=c is not None)),
-    Family("atop", ("alliance_any", "alliance_defense"), lambda s, r, c, y:
-           military.alliances_dyadic(s, release=r, countries=c, years=y)),
-    Family("sipri", ("arms_tiv_a_to_b", "arms_tiv_b_to_a"), lambda s, r, c, y:
-           military.arms_dyadic(s, release=r, countries=c, years=y)),
-    Family("openflights", ("air_routes",), lambda s, r, c, y:
-           people.air_routes_dyadic(s, release=r, countries=c, years=y)),
-    Family("migration", ("migrants_a_in_b", "migrants_b_in_a"), lambda s, r, c, y:
-           people.migration_dyadic(s, release=r, countries=c, years=y)),
-    Family("students", ("students_a_in_b", "students_b_in_a"), lambda s, r, c, y:
-           people.students_dyadic(s, release=r, countries=c, years=y)),
-    Family("gdelt", _EVENTS, lambda s, r, c, y: media.events_dyadic(
-        s, source="gdelt", release=r, countries=c, years=y)),
-    Family("icews", _EVENTS, lambda s, r, c, y: media.events_dyadic(
-        s, source="icews", release=r, countries=c, years=y)),
-)
-
-
+    return next(f.source for f in FAMILIES if indicator in f.indicators)
 
 
 @dataclass(frozen=True)
@@ -110,7 +68,7 @@ def default_slices(store: Store, years: tuple[int, int] | None = None, *,
     default release does not cover (GDELT's 1.0 and 2.0 files). ``prefer`` (``"source"`` or
     ``"source/release"``) moves one source (and release) to the front.
     """
-    want, want_release = (prefer.split("/", 1) + [None])[:2] if prefer else (None, None)
+    want, want_release = split_spec(prefer) if prefer else (None, None)
     datasets = store.datasets()
     claimed: dict[str, set[int]] = {}
     out: list[Slice] = []

@@ -19,8 +19,7 @@ Coverage. Event files cover periods of publication (a 15-minute GDELT 2.0 file, 
 1.0 day, an ICEWS year), so "no event" means 0 only in a year the ingested files cover:
 
 * a year is *covered* when at least one ingested file of the release was published in it
-  (the file names give the periods: ``ingested_files`` for fetched releases, the
-  ``datasets`` row's files for the others);
+  (the period of each file is recorded with it at ingest, in ``ingested_files``);
 * in a covered year, a pair without events has ``events_count`` 0 (and NA means, shares)
   — returned for the pairs among ``countries`` and for every pair that has events in
   some covered year; outside the covered years every value is NA (no row), even if a
@@ -31,24 +30,35 @@ Coverage. Event files cover periods of publication (a 15-minute GDELT 2.0 file, 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from amity.indicators._base import resolve_release
-from amity.sources.gdelt import file_period
+from amity._exceptions import InputError
+from amity.indicators._base import Family, Indicator, resolve_release
 
 if TYPE_CHECKING:
     from amity.store import Store
 
-__all__ = ["INDICATORS", "covered_periods", "events_dyadic"]
+__all__ = ["COLUMNS", "FAMILIES", "INDICATORS", "covered_periods", "events_dyadic"]
 
+INDICATORS = (
+    Indicator("events_count", "media", "events", "none",
+              "coded events whose two actor countries are a and b, either order (distinct "
+              "event ids); 0 only in years the ingested event files cover"),
+    Indicator("events_goldstein_mean", "media", "Goldstein (-10 to 10)", "higher",
+              "mean Goldstein score of those events"),
+    Indicator("events_tone_mean", "media", "tone (-100 to 100)", "higher",
+              "mean GDELT AvgTone of those events (NA for ICEWS)"),
+    Indicator("events_coop_share", "media", "share (0-1)", "higher",
+              "share of those events with QuadClass 1-2 (verbal or material cooperation)"),
+    Indicator("events_conflict_share", "media", "share (0-1)", "lower",
+              "share of those events with QuadClass 3-4 (verbal or material conflict)"),
+)
 #: The indicator columns :func:`events_dyadic` returns.
-INDICATORS = ("events_count", "events_goldstein_mean", "events_tone_mean",
-              "events_coop_share", "events_conflict_share")
+COLUMNS = tuple(i.name for i in INDICATORS)
 
 
 def covered_periods(store: Store, source: str, release: str, period: str = "year"
@@ -64,17 +74,8 @@ def covered_periods(store: Store, source: str, release: str, period: str = "year
     period
         ``"year"`` or ``"month"``.
     """
-    names = list(store.ingested_files(source, release)["file_key"])
-    row = store.execute("SELECT files FROM datasets WHERE source = ? AND release = ?",
-                        [source, release])
-    if len(row) and row["files"].iloc[0]:
-        names += list(json.loads(row["files"].iloc[0]))
     covered: set[tuple[int, ...]] = set()
-    for name in names:
-        span = file_period(name)
-        if span is None:
-            continue
-        start, end = span
+    for start, end in store.catalog.periods(source, release):
         last = end - timedelta(microseconds=1)
         year, month = start.year, start.month
         while (year, month) <= (last.year, last.month):
@@ -152,8 +153,6 @@ def events_dyadic(
         and ``covered_years``.
     """
     if period not in ("year", "month"):
-        from amity._exceptions import InputError
-
         raise InputError(f"period {period!r}: use 'year' or 'month'")
     release = resolve_release(store, source, release)
     keys = ["a", "b", "year"] + (["month"] if period == "month" else [])
@@ -173,7 +172,15 @@ def events_dyadic(
     grid = pairs.merge(grid_keys, how="cross")
     frame = grid.merge(frame, on=keys, how="left")
     frame["events_count"] = frame["events_count"].fillna(0).astype("int64")
-    frame = frame[keys + list(INDICATORS)].sort_values(keys, ignore_index=True)
+    frame = frame[keys + list(COLUMNS)].sort_values(keys, ignore_index=True)
     frame.attrs.update(source=source, release=release,
                        covered_years=sorted({c[0] for c in covered}))
     return frame
+
+
+def _events(source: str) -> Family:
+    return Family(source, COLUMNS, lambda s, r, c, y: events_dyadic(
+        s, source=source, release=r, countries=c, years=y))
+
+
+FAMILIES = (_events("gdelt"), _events("icews"))

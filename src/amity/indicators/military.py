@@ -37,45 +37,39 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
-from amity.indicators._base import resolve_release
+from amity.indicators._base import (
+    Family,
+    Indicator,
+    pairs,
+    resolve_release,
+    restrict,
+    state_years,
+)
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from amity.store import Store
 
-__all__ = ["alliances_dyadic", "alliances_expr", "arms_dyadic", "arms_expr", "state_years"]
+__all__ = ["FAMILIES", "INDICATORS", "alliances_dyadic", "alliances_expr", "arms_dyadic",
+           "arms_expr"]
+
+INDICATORS = (
+    Indicator("alliance_any", "military", "yes/no", "higher",
+              "an ATOP obligation (defence, offence, neutrality, non-aggression or "
+              "consultation) binds a and b that year, either direction; False for system "
+              "members without one"),
+    Indicator("alliance_defense", "military", "yes/no", "higher",
+              "an ATOP defence obligation binds a and b that year, either direction"),
+    Indicator("arms_tiv_a_to_b", "military", "TIV (millions)", "higher",
+              "SIPRI trend-indicator value of major arms delivered by a to b that year; 0 "
+              "when a is a SIPRI supplier whose table lists no delivery to b"),
+    Indicator("arms_tiv_b_to_a", "military", "TIV (millions)", "higher",
+              "SIPRI trend-indicator value of major arms delivered by b to a that year"),
+)
 
 _NO_STATES = ("no COW state list in the store: pair-years without a record are NA, not "
               "False/0. Fix: run `amity setup --source cow_states`")
-
-
-def state_years(store: Store, first: int, last: int,
-                countries: Sequence[str] | None = None) -> ir.Table | None:
-    """``iso3, year`` of the states in the system in ``first``–``last`` (None without data).
-
-    States in the system at the end of the COW list (31 December 2016) are carried
-    forward to ``last``, as :func:`amity.dyad_years` does.
-    """
-    if first > last or not store.has("states"):
-        return None
-    st = store.table("states")
-    data_end = st.end.max().execute()
-    end_year = ibis.ifelse(st.end >= data_end, last, st.end.year())
-    spans = st.select(iso3=st.iso3, lo=st.start.year(), hi=end_year)
-    if countries is not None:
-        spans = spans.filter(spans.iso3.isin(list(countries)))
-    years = ibis.memtable(pd.DataFrame({"year": range(first, last + 1)}, dtype="int64"))
-    joined = spans.join(years, (years.year >= spans.lo) & (years.year <= spans.hi))
-    return joined.select("iso3", "year").distinct()
-
-
-def _pairs(sy: ir.Table) -> ir.Table:
-    """Directed pairs of distinct states in the system in the same year."""
-    left = sy.select(a=sy.iso3, year=sy.year)
-    right = sy.select(b=sy.iso3, year_b=sy.year)
-    joined = left.join(right, left.year == right.year_b)
-    return joined.filter(joined.a != joined.b).select("a", "b", "year")
 
 
 def _bounds(table: ir.Table, years: tuple[int, int] | None) -> tuple[int, int]:
@@ -88,16 +82,6 @@ def _empty(columns: list[str], source: str, release: str) -> pd.DataFrame:
     frame = pd.DataFrame(columns=["a", "b", "year", *columns])
     frame.attrs.update(source=source, release=release, note="outside the source's coverage")
     return frame
-
-
-def _restrict(table: ir.Table, x: str, y: str, countries: Sequence[str] | None,
-              years: tuple[int, int] | None) -> ir.Table:
-    if years is not None:
-        table = table.filter(table.year.between(*years))
-    if countries is not None:
-        keep = list(countries)
-        table = table.filter(table[x].isin(keep) & table[y].isin(keep))
-    return table
 
 
 def alliances_expr(alliances: ir.Table, universe: ir.Table | None) -> ir.Table:
@@ -136,9 +120,9 @@ def alliances_dyadic(
     lo, hi = _bounds(al, years)
     if lo > hi:
         return _empty(["alliance_any", "alliance_defense"], "atop", release)
-    al = _restrict(al, "a", "b", countries, (lo, hi))
+    al = restrict(al, "a", "b", countries, (lo, hi))
     sy = state_years(store, lo, hi, countries)
-    expr = alliances_expr(al, _pairs(sy) if sy is not None else None)
+    expr = alliances_expr(al, pairs(sy) if sy is not None else None)
     frame = expr.to_pandas().sort_values(["a", "b", "year"], ignore_index=True)
     for col in ("alliance_any", "alliance_defense"):
         frame[col] = frame[col].astype("boolean")
@@ -211,11 +195,19 @@ def arms_dyadic(
     lo, hi = _bounds(tr, years)
     if lo > hi:
         return _empty(["arms_tiv_a_to_b", "arms_tiv_b_to_a"], "sipri", release)
-    tr = _restrict(tr, "supplier", "recipient", countries, (lo, hi))
+    tr = restrict(tr, "supplier", "recipient", countries, (lo, hi))
     sy = state_years(store, lo, hi, countries)
-    expr = arms_expr(tr, _pairs(sy) if sy is not None else None, suppliers)
+    expr = arms_expr(tr, pairs(sy) if sy is not None else None, suppliers)
     frame = expr.to_pandas().sort_values(["a", "b", "year"], ignore_index=True)
     frame.attrs.update(source="sipri", release=release)
     if sy is None:
         frame.attrs["note"] = _NO_STATES
     return frame
+
+
+FAMILIES = (
+    Family("atop", ("alliance_any", "alliance_defense"), lambda s, r, c, y:
+           alliances_dyadic(s, release=r, countries=c, years=y)),
+    Family("sipri", ("arms_tiv_a_to_b", "arms_tiv_b_to_a"), lambda s, r, c, y:
+           arms_dyadic(s, release=r, countries=c, years=y)),
+)

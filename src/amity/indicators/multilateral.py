@@ -18,14 +18,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from amity.indicators._base import resolve_release
+from amity.indicators._base import Family, Indicator, resolve_release
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from amity.store import Store
 
-__all__ = ["shared_igos", "shared_igos_expr", "shared_igos_matrix"]
+__all__ = ["FAMILIES", "INDICATORS", "shared_igos", "shared_igos_expr", "shared_igos_matrix"]
+
+INDICATORS = (
+    Indicator("shared_igos", "multilateral", "IGOs", "higher",
+              "IGOs in which both are full or associate members that year"),
+    Indicator("shared_igos_list", "multilateral", "IGO abbreviations", "none",
+              "the shared IGOs, comma-separated"),
+)
 
 _MEMBER = ("full", "associate")
 
@@ -114,3 +121,9 @@ def shared_igos(
     frame = frame.sort_values(["a", "b", "year"], ignore_index=True)
     frame.attrs.update(source="cow_igo", release=release)
     return frame
+
+
+FAMILIES = (
+    Family("cow_igo", ("shared_igos", "shared_igos_list"),
+           lambda s, r, c, y: shared_igos(s, countries=c, years=y, with_list=c is not None)),
+)

@@ -29,23 +29,34 @@ from typing import TYPE_CHECKING
 import ibis
 import pandas as pd
 
-from amity.indicators._base import resolve_release
+from amity.indicators._base import Family, Indicator, finish, resolve_release
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from amity.store import Store
 
-__all__ = ["air_routes_dyadic", "air_routes_expr", "migration_dyadic", "students_dyadic"]
+__all__ = ["FAMILIES", "INDICATORS", "air_routes_dyadic", "air_routes_expr", "migration_dyadic",
+           "students_dyadic"]
+
+INDICATORS = (
+    Indicator("air_routes", "people", "routes", "higher",
+              "distinct (airline, origin airport, destination airport) direct routes between "
+              "the two countries' airports, both directions; snapshot year only (2014)"),
+    Indicator("migrants_a_in_b", "people", "persons", "higher",
+              "international migrant stock born in a living in b (UN DESA)"),
+    Indicator("migrants_b_in_a", "people", "persons", "higher",
+              "international migrant stock born in b living in a (UN DESA)"),
+    Indicator("students_a_in_b", "people", "students (derived)", "higher",
+              "international students from a enrolled in b (derived OECD table, about 2x "
+              "head counts)"),
+    Indicator("students_b_in_a", "people", "students (derived)", "higher",
+              "international students from b enrolled in a (derived OECD table, about 2x "
+              "head counts)"),
+)
 
 # origin code of destination totals in the migration table (all origins together)
 _ALL_ORIGINS = "WLD"
-
-
-def _finish(expr: ir.Table, source: str, release: str, **attrs: object) -> pd.DataFrame:
-    frame = expr.to_pandas().sort_values(["a", "b", "year"], ignore_index=True)
-    frame.attrs.update(source=source, release=release, **attrs)
-    return frame
 
 
 def air_routes_expr(routes: ir.Table) -> ir.Table:
@@ -110,7 +121,7 @@ def air_routes_dyadic(
         expr = expr.filter(expr.a.isin(keep) & expr.b.isin(keep))
     if years is not None:
         expr = expr.filter(expr.year.between(*years))
-    return _finish(expr, "openflights", release, snapshot=snapshot,
+    return finish(expr, "openflights", release, snapshot=snapshot,
                    note=f"one snapshot ({snapshot}); other years are NA")
 
 
@@ -147,7 +158,7 @@ def migration_dyadic(
     table = store.table("migration", source="migration", release=release)
     table = table.filter(table.origin != _ALL_ORIGINS)
     expr = _stocks(table, "stock", ("migrants_a_in_b", "migrants_b_in_a"), countries, years)
-    return _finish(expr, "migration", release)
+    return finish(expr, "migration", release)
 
 
 def students_dyadic(
@@ -165,4 +176,14 @@ def students_dyadic(
     release = resolve_release(store, "students", release)
     table = store.table("students", source="students", release=release)
     expr = _stocks(table, "count", ("students_a_in_b", "students_b_in_a"), countries, years)
-    return _finish(expr, "students", release, derived=True)
+    return finish(expr, "students", release, derived=True)
+
+
+FAMILIES = (
+    Family("openflights", ("air_routes",), lambda s, r, c, y:
+           air_routes_dyadic(s, release=r, countries=c, years=y)),
+    Family("migration", ("migrants_a_in_b", "migrants_b_in_a"), lambda s, r, c, y:
+           migration_dyadic(s, release=r, countries=c, years=y)),
+    Family("students", ("students_a_in_b", "students_b_in_a"), lambda s, r, c, y:
+           students_dyadic(s, release=r, countries=c, years=y)),
+)

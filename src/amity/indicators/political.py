@@ -26,14 +26,27 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from amity.indicators._base import resolve_release
+from amity.indicators._base import Family, Indicator, resolve_release, restrict_frame
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from amity.store import Store
 
-__all__ = ["idealpoint_distance", "un_votes_dyadic", "un_votes_expr", "un_votes_matrix"]
+__all__ = ["FAMILIES", "INDICATORS", "idealpoint_distance", "un_votes_dyadic", "un_votes_expr",
+           "un_votes_matrix"]
+
+INDICATORS = (
+    Indicator("un_agreement", "political", "share (0-1)", "higher",
+              "share of the year's UNGA roll calls on which both cast yes/abstain/no and cast "
+              "the same"),
+    Indicator("un_common_votes", "political", "roll calls", "none",
+              "roll calls of the year on which both cast yes, abstain or no"),
+    Indicator("un_kappa", "political", "kappa (-1 to 1)", "higher",
+              "Cohen's kappa of the two vote series over the common votes, 3 categories"),
+    Indicator("un_idealpoint_distance", "political", "ideal-point units", "lower",
+              "absolute difference of the two ideal points (all votes)"),
+)
 
 _CAST = ("yes", "abstain", "no")
 _COLUMNS = ["a", "b", "year", "un_agreement", "un_common_votes", "un_kappa"]
@@ -144,15 +157,6 @@ def un_votes_matrix(votes: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)[_COLUMNS]
 
 
-def _restrict(frame: pd.DataFrame, countries: Sequence[str] | None,
-              years: tuple[int, int] | None) -> pd.DataFrame:
-    if countries is not None:
-        frame = frame[frame["a"].isin(countries) & frame["b"].isin(countries)]
-    if years is not None:
-        frame = frame[frame["year"].between(*years)]
-    return frame.reset_index(drop=True)
-
-
 def un_votes_dyadic(
     store: Store,
     *,
@@ -195,7 +199,7 @@ def un_votes_dyadic(
         if countries is not None:
             expr = expr.filter(expr.a.isin(list(countries)) & expr.b.isin(list(countries)))
         frame = expr.to_pandas()
-    frame = _restrict(frame, countries, years).sort_values(["a", "b", "year"],
+    frame = restrict_frame(frame, countries, years).sort_values(["a", "b", "year"],
                                                            ignore_index=True)
     frame.attrs.update(source="unvotes", release=release)
     return frame
@@ -223,3 +227,12 @@ def idealpoint_distance(
     frame = frame.sort_values(["a", "b", "year"], ignore_index=True)
     frame.attrs.update(source="un_idealpoints", release=release)
     return frame
+
+
+FAMILIES = (
+    Family("unvotes", ("un_agreement", "un_common_votes", "un_kappa"),
+           lambda s, r, c, y: un_votes_dyadic(s, release=r, countries=c, years=y,
+                                              method="auto" if c is None else "ibis")),
+    Family("un_idealpoints", ("un_idealpoint_distance",),
+           lambda s, r, c, y: idealpoint_distance(s, countries=c, years=y)),
+)

@@ -21,7 +21,6 @@ Ibis expressions); :func:`opportunities` is one exporter and one market;
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,41 +28,16 @@ import pandas as pd
 
 from amity import countries as _countries
 from amity._exceptions import InputError, MissingDataError
+from amity.indicators.products import LEVELS, Plan, frames, plan, product_sources
+from amity.opportunities._render import render
 from amity.opportunities._report import COLUMNS, competitors_text, report, to_csv, to_dict, to_json
-from amity.opportunities._space import LEVELS, Plan, plan
-from amity.opportunities._tables import frames, pair_table
+from amity.opportunities._tables import pair_table
 from amity.regions import PathLike, find_region
 from amity.regions import members as region_members
-from amity.store import Store, open_store
+from amity.store import Store, store_scope
 
 __all__ = ["COLUMNS", "LEVELS", "competitors_text", "opportunities", "opportunity_table",
-           "to_csv", "to_dict", "to_json", "top_opportunities"]
-
-#: Product-level sources in the order amity prefers them when none is named.
-PRIORITY = ("ots", "comtrade", "baci")
-
-
-def _release(store: Store, source: str) -> tuple[str, str]:
-    name, _, release = source.partition("/")
-    releases = store.releases(name)
-    if not releases:
-        raise MissingDataError(f"--source {source}: not in the store. Fix: run `amity setup "
-                               f"--source {name}` (see `amity sources`)")
-    if release and release not in releases:
-        raise MissingDataError(f"--source {source}: release {release!r} is not in the store "
-                               f"(have {releases})")
-    return name, release or releases[0]
-
-
-def _product_sources(store: Store) -> list[tuple[str, str]]:
-    if not store.has("trade_products"):
-        raise MissingDataError("the store has no product-level trade data. Fix: run `amity "
-                               "setup --source ots` (or comtrade, baci)")
-    t = store.table("trade_products")
-    have = set(t.select("source").distinct().to_pandas()["source"])
-    ordered = [s for s in PRIORITY if s in have] + sorted(have - set(PRIORITY))
-    return [_release(store, s) for s in ordered]
-
+           "render", "to_csv", "to_dict", "to_json", "top_opportunities"]
 
 def _years_of(store: Store, p: Plan, a: str) -> list[int]:
     """Years in which the plan's tables hold exports of ``a``, latest first."""
@@ -100,11 +74,8 @@ def _market(b: str, a: str, year: int,
 
 
 def _dataset_caveats(store: Store, source: str, release: str) -> list[str]:
-    ds = store.datasets()
-    row = ds[(ds["source"] == source) & (ds["release"] == release)]
-    if row.empty or not isinstance(row["caveats"].iloc[0], str):
-        return []
-    return [f"{source}: {c}" for c in json.loads(row["caveats"].iloc[0])]
+    found = store.release(source, release)
+    return [f"{source}: {c}" for c in found.caveats] if found else []
 
 
 def _run(store: Store, a: str | int, b: str, *, year: int | None, level: str | None,
@@ -113,7 +84,7 @@ def _run(store: Store, a: str | int, b: str, *, year: int | None, level: str | N
         raise InputError(f"unknown level {level!r}. Fix: use one of {', '.join(LEVELS)}")
     exporter = _countries.resolve(a)
     tried = []
-    for src, rel in ([_release(store, source)] if source else _product_sources(store)):
+    for src, rel in ([store.catalog.resolve(source)] if source else product_sources(store)):
         try:
             p = plan(store, src, rel, level)
         except (InputError, MissingDataError):
@@ -195,11 +166,8 @@ def opportunities(
         ``market_totals`` (records per product group and for all products) and
         ``caveats``.
     """
-    if store is None:
-        with open_store(read_only=True) as own:
-            return opportunities(a, b, year=year, level=level, top=top, source=source,
-                                 regions=regions, store=own)
-    frame = _run(store, a, b, year=year, level=level, source=source, regions=regions)
+    with store_scope(store) as s:
+        frame = _run(s, a, b, year=year, level=level, source=source, regions=regions)
     if top is not None:
         attrs = frame.attrs
         frame = frame[frame["rank"].notna()].head(top).reset_index(drop=True)
@@ -238,7 +206,7 @@ def opportunity_table(store: Store, *, source: str | None = None, level: str | N
         imports_complete`` for each (a, b, k) with X_ak > 0, M_bk > 0 (and rca ≥
         ``min_rca``); ``attrs`` name the source, release and level.
     """
-    src, rel = _release(store, source) if source else _product_sources(store)[0]
+    src, rel = store.catalog.resolve(source) if source else product_sources(store)[0]
     p = plan(store, src, rel, level)
     expr = pair_table(frames(store, p, years), exporters=exporters, markets=markets,
                       min_rca=min_rca)

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from amity._exceptions import MissingDataError
-from amity.opportunities._space import Plan, group_of
-from amity.opportunities._tables import Frames, exporter_stats, frames, pair_table
+from amity.indicators.products import Frames, Plan, frames, group_of
+from amity.opportunities._tables import exporter_stats, pair_table
 
 if TYPE_CHECKING:
     from amity.store import Store

@@ -12,14 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from html import escape
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from amity._exceptions import InputError
+from amity._version import __version__
+from amity.profile import profile
 from amity.report.charts import Series, bar_chart, line_chart
 from amity.report.model import Brief, Figure, build, format_value
-from amity.store import Store, open_store
+from amity.store import Store, store_scope
 
 __all__ = ["Brief", "brief", "render_html", "render_markdown", "write"]
 
@@ -27,16 +28,8 @@ __all__ = ["Brief", "brief", "render_html", "render_markdown", "write"]
 def brief(a: str | int, b: str | int, *, years: tuple[int, int] | None = None,
           compare: Sequence[str] | None = None, store: Store | None = None) -> Brief:
     """Compute a brief for the pair (see :class:`~amity.report.model.Brief`)."""
-    from amity.profile import profile
-
-    own = store is None
-    store = store or open_store(read_only=True)
-    try:
-        p = profile(a, b, years=years, compare=compare, store=store)
-        return build(p, store)
-    finally:
-        if own:
-            store.close()
+    with store_scope(store) as s:
+        return build(profile(a, b, years=years, compare=compare, store=s), s)
 
 
 def _fig_html(f: Figure) -> str:
@@ -103,13 +96,6 @@ def _opportunity_view(br: Brief) -> dict[str, Any] | None:
     return {"columns": cols, "rows": rows, "caveats": caveats, "intro": intro}
 
 
-def _version() -> str:
-    try:
-        return metadata.version("amity")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
 def render_html(br: Brief) -> str:
     """The brief as one self-contained HTML document."""
     import jinja2
@@ -131,7 +117,7 @@ def render_html(br: Brief) -> str:
     return template.render(brief=br, p=br.profile, charts=_charts(br),
                            lt=br.profile.index["latest"] if br.profile.index else None,
                            timeline=_timeline_rows(br), opp=_opportunity_view(br),
-                           version=_version())
+                           version=__version__)
 
 
 def render_markdown(br: Brief, chart_dir: Path, link_prefix: str) -> str:

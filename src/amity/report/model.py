@@ -16,8 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from amity.indicators._catalog import DIMENSIONS, INDICATORS
+from amity._exceptions import AmityError
+from amity.indicators import DIMENSIONS, INDICATORS
+from amity.opportunities import top_opportunities
 from amity.profile import Profile
+from amity.store import Store
+from amity.timeline import timeline
 
 __all__ = ["Brief", "Figure", "build", "format_value"]
 
@@ -155,37 +159,22 @@ def _dimension_story(profile: Profile, dim: str, year: int) -> dict[str, Any]:
             "absent": absent}
 
 
-def _timeline(store: Any, a: str, b: str, years: tuple[int, int]) -> pd.DataFrame:
-    from amity.timeline import timeline
-
+def _timeline(store: Store, a: str, b: str, years: tuple[int, int]) -> pd.DataFrame:
     try:
-        frame = timeline(store, a, b, years=years)
-    except Exception as exc:  # noqa: BLE001 - no engagements ingested is not an error here
-        from amity._exceptions import AmityError
-
-        if isinstance(exc, AmityError):
-            return pd.DataFrame()
-        raise
-    return frame
+        return timeline(store, a, b, years=years)
+    except AmityError:  # no engagements ingested is not an error here
+        return pd.DataFrame()
 
 
-def _opportunities(store: Any, a: str, b: str) -> dict[str, Any] | None:
-    try:
-        from amity.opportunities import top_opportunities  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def _opportunities(store: Store, a: str, b: str) -> dict[str, Any] | None:
     try:
         table, totals = top_opportunities(store, a, b, top=10)
-    except Exception as exc:  # noqa: BLE001 - a missing product table is reported, not fatal
-        from amity._exceptions import AmityError
-
-        if isinstance(exc, AmityError):
-            return {"error": str(exc)}
-        raise
+    except AmityError as exc:  # a missing product table is reported, not fatal
+        return {"error": str(exc)}
     return {"table": table, "totals": totals}
 
 
-def build(profile: Profile, store: Any) -> Brief:
+def build(profile: Profile, store: Store) -> Brief:
     """Compute the brief's content from a profile (with its index) and the store."""
     a, b = profile.a, profile.b
     rows = profile.rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from amity._contract import Dataset
 from amity._exceptions import InputError
 from amity.sources import (
     amity_countries,
@@ -19,6 +20,7 @@ from amity.sources import (
     cow,
     cow_trade,
     dots,
+    engagements,
     gdelt,
     icews,
     migration,
@@ -26,18 +28,16 @@ from amity.sources import (
     ots,
     sipri,
     students,
-    timeline,
     unvotes,
     wdi,
     wits,
     wto,
 )
-from amity.sources._base import Dataset
 
 __all__ = ["Dataset", "all_datasets", "get_dataset", "source_names", "user_dataset"]
 
 _MODULES = (amity_countries, cow, unvotes, cow_trade, dots, comtrade, ots, wits, baci, wto,
-            atop, sipri, openflights, migration, students, wdi, gdelt, icews, timeline)
+            atop, sipri, openflights, migration, students, wdi, gdelt, icews, engagements)
 
 
 def all_datasets() -> tuple[Dataset, ...]:

@@ -1,11 +1,9 @@
-"""What every source module shares: the :class:`Dataset` declaration and a strict reader.
+"""What the source modules share: a strict reader of delimited files and small helpers.
 
-A source module (one per publisher) declares one :class:`Dataset` per release it can
-read: who publishes it, how to cite it, its files (:class:`~amity.fetch.RemoteFile`) and a
-``parse`` function from local file paths to canonical tables (``pandas.DataFrame`` per
-table name of DESIGN.md §3, ISO3 country keys, US dollars, ``year`` columns). The store
-adds the ``source`` and ``release`` columns and does the atomic swap; a source knows its
-publisher's format and nothing about indicators or the store.
+A source module (one per publisher) declares one :class:`~amity._contract.Dataset` per
+release it can read and a ``parse`` function from local files to canonical tables (see
+:mod:`amity._contract`); it knows its publisher's format and nothing about indicators or
+the store.
 
 :func:`read_csv` is the one strict reader for delimited files: it checks the header,
 types every column, and reports the first malformed row as ``file:line`` (or counts
@@ -18,90 +16,21 @@ import csv
 import gzip
 import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
 
 import duckdb
 import pandas as pd
 
+from amity._contract import OnBadLines
 from amity._exceptions import SourceFormatError
-from amity.fetch import RemoteFile
 
-__all__ = ["Dataset", "OnBadLines", "ParseResult", "read_csv", "read_header"]
+__all__ = ["collapse_successors", "duck_error_text", "file_period", "file_timestamp", "read_csv",
+           "read_header"]
 
-OnBadLines = Literal["error", "skip"]
 _reject_ids = itertools.count()
-
-
-@dataclass
-class ParseResult:
-    """What a parse function returns.
-
-    Attributes
-    ----------
-    tables
-        Canonical table name → rows (without ``source``/``release`` columns).
-    skipped
-        Malformed rows skipped under ``on_bad_lines="skip"``.
-    notes
-        Things the user should know (unknown country codes kept as NA, ...).
-    """
-
-    tables: dict[str, pd.DataFrame]
-    skipped: int = 0
-    notes: list[str] = field(default_factory=list)
-
-
-ParseFn = Callable[[Mapping[str, Path], OnBadLines], ParseResult]
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """One release of one source that amity can ingest.
-
-    Parameters
-    ----------
-    source
-        Short name used on the command line and in the ``source`` column (``"unvotes"``).
-    release
-        Release label (``"voeten-2017"``); the store keeps releases apart.
-    title, publisher, citation, licence, homepage
-        Provenance shown by ``amity sources`` and ``amity cite``.
-    files
-        The files the parser needs, keyed in ``parse`` by :attr:`RemoteFile.name`.
-    parse
-        Function ``(paths, on_bad_lines) -> ParseResult``.
-    tables
-        Canonical tables this dataset writes.
-    default
-        Whether this is the release indicators use unless told otherwise.
-    caveats
-        Known limitations, shown with every value that comes from it.
-    package_files
-        For amity's own tables (no ``files``): a glob under ``amity/data`` whose files'
-        hashes decide whether the stored release is current.
-    """
-
-    source: str
-    release: str
-    title: str
-    publisher: str
-    citation: str
-    licence: str
-    homepage: str
-    files: tuple[RemoteFile, ...]
-    parse: ParseFn
-    tables: tuple[str, ...]
-    default: bool = True
-    caveats: tuple[str, ...] = ()
-    package_files: str = ""
-
-    @property
-    def key(self) -> str:
-        """``source/release``, the name ``amity sources`` shows."""
-        return f"{self.source}/{self.release}"
+_STAMP = re.compile(r"(?<!\d)(\d{14}|\d{8}|\d{6}|\d{4})(?=\.)")
 
 
 def _open_text(path: Path):  # noqa: ANN202 - a text file object
@@ -121,7 +50,8 @@ def read_header(path: Path, sep: str = ",") -> list[str]:
     return [name.strip() for name in next(csv.reader([first], delimiter=sep))]
 
 
-def _duck_error_text(exc: Exception) -> str:
+def duck_error_text(exc: Exception) -> str:
+    """The first line of a DuckDB error, without its class name."""
     text = str(exc).split("\n", 1)[0]
     return re.sub(r"^[A-Za-z ]+Error: ", "", text)
 
@@ -199,7 +129,7 @@ def read_csv(
                 duckdb.ConversionException) as exc:
             raise SourceFormatError(
                 path,
-                f"cannot read the file ({_duck_error_text(exc)}); it may be truncated or not "
+                f"cannot read the file ({duck_error_text(exc)}); it may be truncated or not "
                 "this format",
             ) from exc
         rejects = con.execute(
@@ -242,3 +172,53 @@ def collapse_successors(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFram
     if not frame.duplicated(list(keys)).any():
         return frame.reset_index(drop=True)
     return frame.groupby(list(keys), as_index=False, sort=False, dropna=False).max()
+
+
+def file_timestamp(name: str) -> datetime | None:
+    """When a GDELT file was published, from its name (None if the name has no stamp).
+
+    Examples
+    --------
+    >>> file_timestamp("20191024143000.export.CSV.zip")
+    datetime.datetime(2019, 10, 24, 14, 30)
+    >>> file_timestamp("20130401.export.CSV.zip"), file_timestamp("197901.zip")
+    (datetime.datetime(2013, 4, 1, 0, 0), datetime.datetime(1979, 1, 1, 0, 0))
+    >>> file_timestamp("masterfilelist.txt") is None
+    True
+    """
+    match = _STAMP.search(Path(name).name)
+    if not match:
+        return None
+    digits = match.group(1)
+    fmt = {14: "%Y%m%d%H%M%S", 8: "%Y%m%d", 6: "%Y%m", 4: "%Y"}[len(digits)]
+    try:
+        return datetime.strptime(digits, fmt)
+    except ValueError:
+        return None
+
+
+def file_period(name: str) -> tuple[datetime, datetime] | None:
+    """The span [start, end) a publisher file covers, from the stamp in its name.
+
+    14 digits: a GDELT 2.0 15-minute file; 8: a day; 6: a month; 4: a year (GDELT 1.0
+    historical files, ICEWS ``events.YYYY.*`` files).
+
+    Examples
+    --------
+    >>> file_period("197901.zip")
+    (datetime.datetime(1979, 1, 1, 0, 0), datetime.datetime(1979, 2, 1, 0, 0))
+    >>> file_period("events.2018.sample.tab.gz")[1]
+    datetime.datetime(2019, 1, 1, 0, 0)
+    """
+    start = file_timestamp(name)
+    if start is None:
+        return None
+    digits = len(_STAMP.search(Path(name).name).group(1))  # type: ignore[union-attr]
+    if digits == 14:
+        return start, start + timedelta(minutes=15)
+    if digits == 8:
+        return start, start + timedelta(days=1)
+    if digits == 6:
+        month = start.month % 12 + 1
+        return start, start.replace(year=start.year + (month == 1), month=month)
+    return start, start.replace(year=start.year + 1)

@@ -18,21 +18,14 @@ Conventions every trade parser follows:
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
 from collections.abc import Iterable, Sequence
-from importlib import resources
 
 import pandas as pd
-
-from amity.fetch import RemoteFile
 
 __all__ = [
     "TAIWAN_CAVEAT",
     "dropped_note",
     "prefer_own_code",
-    "registry",
     "usd",
 ]
 
@@ -41,24 +34,6 @@ TAIWAN_CAVEAT = (
     "\"Other Asia, nes\" (UN code 490) is read as Taiwan (TWN): it is the label under which "
     "the UN publishes Taiwan's trade"
 )
-
-
-@functools.cache
-def registry(name: str) -> tuple[RemoteFile, ...]:
-    """The files of a many-file source, from ``amity/data/registry/<name>.csv``.
-
-    The registry has columns ``path,sha256,url`` (``url`` empty when only a mirror has
-    the file), like a pooch registry.
-
-    Examples
-    --------
-    >>> files = registry("wits")
-    >>> len(files), files[0].path.split("/")[0]
-    (212, 'wits')
-    """
-    text = (resources.files("amity") / "data" / "registry" / f"{name}.csv").read_text("utf-8")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    return tuple(RemoteFile(r["path"], r["sha256"] or None, r["url"] or None) for r in rows)
 
 
 def usd(values: pd.Series, scale: float) -> pd.Series:

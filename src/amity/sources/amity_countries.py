@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._schema import TABLES
-from amity.sources._base import Dataset, OnBadLines, ParseResult
 
 __all__ = ["DATASETS"]
 

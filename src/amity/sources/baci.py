@@ -39,9 +39,10 @@ import numpy as np
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import Dataset, OnBadLines, ParseResult, collapse_successors, read_csv
+from amity.sources._base import collapse_successors, read_csv
 from amity.sources._trade import TAIWAN_CAVEAT, dropped_note, usd
 
 __all__ = ["DATASETS", "baci_iso3"]
@@ -128,8 +129,13 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
     # two BACI codes of one country never share a year (736/729 Sudan, 280/276 Germany),
     # but a full file is checked all the same
     out = collapse_successors(out, ["year", "exporter", "importer", "product"])
+    # a full BACI year lists every flow of every exporter and importer; this sample has
+    # all flows of its two exporters only, so importers' totals are not complete
     return ParseResult({"trade_products": out}, skipped=skipped + skipped_c + skipped_p,
-                       notes=notes)
+                       notes=notes, scope={"product_flows": {
+                           "listed_exporters_complete": True, "importers_complete": False,
+                           "basis": "CEPII's reconciled flow (FOB), one value built from "
+                           "both partners' reports: there is no separate mirror flow"}})
 
 
 DATASETS = (

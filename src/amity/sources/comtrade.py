@@ -47,9 +47,10 @@ import numpy as np
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseFn, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import Dataset, OnBadLines, ParseFn, ParseResult, read_csv
+from amity.sources._base import read_csv
 from amity.sources._trade import TAIWAN_CAVEAT, dropped_note
 
 __all__ = ["DATASETS"]
@@ -130,7 +131,9 @@ def _tables(raw: pd.DataFrame, where: str) -> ParseResult:
         "trade_products": products.reset_index(drop=True),
         "trade_country_products": country_products.reset_index(drop=True),
         "trade_dyadic": dyadic, "trade_national": national,
-    }, notes=notes)
+    }, notes=notes, scope={"product_flows": {
+        "basis": "exports as the exporter reports them (FOB); the importer's reported "
+        "imports (mirror flow) are not in this release"}})
 
 
 def _parse_combined(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:

@@ -21,16 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import (
-    Dataset,
-    OnBadLines,
-    ParseResult,
-    collapse_successors,
-    read_csv,
-    read_header,
-)
+from amity.sources._base import collapse_successors, read_csv, read_header
 
 __all__ = ["DATASETS"]
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity.fetch import RemoteFile
-from amity.sources._base import Dataset, OnBadLines, ParseResult, collapse_successors, read_csv
+from amity.sources._base import collapse_successors, read_csv
 
 __all__ = ["DATASETS"]
 

@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import Dataset, OnBadLines, ParseResult, read_csv, read_header
+from amity.sources._base import read_csv, read_header
 from amity.sources._trade import dropped_note, usd
 
 __all__ = ["DATASETS"]

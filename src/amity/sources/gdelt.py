@@ -39,13 +39,13 @@ file is read again by DuckDB's strict reader, which names the file and line or, 
 (no Python object per value). Memory is bounded by one file.
 
 The ``gdelt/v1-sample`` and ``gdelt/v2-sample`` releases are the files of the data mirror;
-``amity fetch gdelt`` (:func:`fetch_gdelt`) downloads any date range from GDELT into the
-``gdelt/v1`` and ``gdelt/v2`` releases, each file recorded as it is ingested.
+``amity fetch gdelt`` (:func:`amity.ingest.gdelt.fetch_gdelt`) downloads any date range
+from GDELT into the ``gdelt/v1`` and ``gdelt/v2`` releases, each file recorded as it is
+ingested. The period a file covers comes from its name (:func:`file_period`).
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 import struct
 import tempfile
@@ -53,9 +53,8 @@ import threading
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import duckdb
 import numpy as np
@@ -64,9 +63,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import Dataset, OnBadLines, ParseResult, _duck_error_text
+from amity.sources._base import duck_error_text, file_period, file_timestamp
 
 try:  # ISA-L inflates deflate streams about twice as fast as zlib
     from isal import isal_zlib as _inflate
@@ -76,12 +76,8 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib is the fall
     from gzip import decompress as _gunzip
 _InflateError = cast("type[Exception]", _inflate.error)
 
-if TYPE_CHECKING:
-    from amity.sources._gdelt_download import FetchReport
-    from amity.store import Store
-
-__all__ = ["DATASETS", "EVENT_COLUMNS", "LAYOUTS", "EventsFile", "fetch_gdelt", "file_period",
-           "file_timestamp", "read_events"]
+__all__ = ["DATASETS", "EVENT_COLUMNS", "LAYOUTS", "EventsFile", "file_period", "file_timestamp",
+           "read_events"]
 
 _ACTOR = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
           "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
@@ -118,7 +114,6 @@ _LAYOUT_NAMES = {61: "GDELT 2.0 export", 58: "GDELT 1.0 daily", 57: "GDELT 1.0 h
 EVENT_COLUMNS = ("event_id", "date", "year", "actor1_iso3", "actor2_iso3", "event_code",
                  "event_root", "quad_class", "goldstein", "num_mentions", "num_sources",
                  "num_articles", "avg_tone", "action_geo_iso3", "url", "file")
-_STAMP = re.compile(r"(?<!\d)(\d{14}|\d{8}|\d{6}|\d{4})(?=\.)")
 _queries = iter(range(1 << 62))
 _local = threading.local()
 _code_cache: dict[tuple[str, str], str | None] = {}
@@ -132,56 +127,6 @@ class EventsFile:
     columns: int
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-def file_timestamp(name: str) -> datetime | None:
-    """When a GDELT file was published, from its name (None if the name has no stamp).
-
-    Examples
-    --------
-    >>> file_timestamp("20191024143000.export.CSV.zip")
-    datetime.datetime(2019, 10, 24, 14, 30)
-    >>> file_timestamp("20130401.export.CSV.zip"), file_timestamp("197901.zip")
-    (datetime.datetime(2013, 4, 1, 0, 0), datetime.datetime(1979, 1, 1, 0, 0))
-    >>> file_timestamp("masterfilelist.txt") is None
-    True
-    """
-    match = _STAMP.search(Path(name).name)
-    if not match:
-        return None
-    digits = match.group(1)
-    fmt = {14: "%Y%m%d%H%M%S", 8: "%Y%m%d", 6: "%Y%m", 4: "%Y"}[len(digits)]
-    try:
-        return datetime.strptime(digits, fmt)
-    except ValueError:
-        return None
-
-
-def file_period(name: str) -> tuple[datetime, datetime] | None:
-    """The span [start, end) a publisher file covers, from the stamp in its name.
-
-    14 digits: a GDELT 2.0 15-minute file; 8: a day; 6: a month; 4: a year (GDELT 1.0
-    historical files, ICEWS ``events.YYYY.*`` files).
-
-    Examples
-    --------
-    >>> file_period("197901.zip")
-    (datetime.datetime(1979, 1, 1, 0, 0), datetime.datetime(1979, 2, 1, 0, 0))
-    >>> file_period("events.2018.sample.tab.gz")[1]
-    datetime.datetime(2019, 1, 1, 0, 0)
-    """
-    start = file_timestamp(name)
-    if start is None:
-        return None
-    digits = len(_STAMP.search(Path(name).name).group(1))  # type: ignore[union-attr]
-    if digits == 14:
-        return start, start + timedelta(minutes=15)
-    if digits == 8:
-        return start, start + timedelta(days=1)
-    if digits == 6:
-        month = start.month % 12 + 1
-        return start, start.replace(year=start.year + (month == 1), month=month)
-    return start, start.replace(year=start.year + 1)
 
 
 # -- the bytes of a file ------------------------------------------------------------------
@@ -324,7 +269,7 @@ def _query(data: bytes, origin: Path, spec: Mapping[str, str], on_bad_lines: OnB
         try:
             table = con.execute(sql, [str(csv)]).to_arrow_table()
         except duckdb.Error as exc:
-            raise SourceFormatError(origin, f"cannot read the file ({_duck_error_text(exc)}); "
+            raise SourceFormatError(origin, f"cannot read the file ({duck_error_text(exc)}); "
                                     "it may be truncated or not a GDELT event file",
                                     fix="delete it and download it again") from exc
         bad = con.execute(f"SELECT line, column_name, error_message FROM {rejects} "
@@ -484,18 +429,6 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
     return ParseResult({"events": frame}, skipped=skipped, notes=notes)
 
 
-def fetch_gdelt(store: Store, start: str | Any, end: str | Any, **options: Any) -> FetchReport:
-    """Download GDELT event files of a date range and ingest them as they arrive.
-
-    See :func:`amity.sources._gdelt_download.fetch_gdelt` for the parameters (``version``,
-    ``master_url``, ``workers``, ``on_bad_lines``, ``progress``, ...); this is the same
-    function, importable from the source module.
-    """
-    from amity.sources._gdelt_download import fetch_gdelt as _fetch
-
-    return _fetch(store, start, end, **options)
-
-
 _CITATION = ("Leetaru, Kalev and Schrodt, Philip A. (2013). \"GDELT: Global Data on Events, "
              "Location, and Tone, 1979-2012.\" International Studies Association Annual "
              "Convention, April 2013, San Francisco, CA. The GDELT Project, "
@@ -528,7 +461,7 @@ DATASETS = (
             RemoteFile("gdelt/events_v2/20191024143000.export.CSV.gz",
                        "0291aa0119d5d27429dbc138b2978f8b83f4f37fe432bebed72e5de48d35e45c"),
         ),
-        parse=_parse, tables=("events",),
+        parse=_parse, tables=("events",), file_period=file_period,
         caveats=(("four 15-minute files, about one hour of GDELT's news stream in all: "
                   "a sample, not a count of a year's events"), *_CAVEATS),
     ),
@@ -540,7 +473,7 @@ DATASETS = (
         files=(RemoteFile("gdelt/events_v1/20130401.export.CSV.zip",
                           "73afa42c059be917f457af43c5c3ebbcf7ee985c2d71dc38f3671331f8be24a1",
                           _GEOWAVE),),
-        parse=_parse, tables=("events",), default=False,
+        parse=_parse, tables=("events",), default=False, file_period=file_period,
         caveats=("one day of GDELT's news stream: a sample, not a count of a year's events",
                  *_CAVEATS),
     ),

@@ -32,9 +32,10 @@ from pathlib import Path
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import Dataset, OnBadLines, ParseResult, read_csv
+from amity.sources._base import file_period, read_csv
 from amity.sources.cameo import quad_class
 
 __all__ = ["COLUMNS", "DATASETS", "fix_cameo_code"]
@@ -137,7 +138,7 @@ DATASETS = (
         homepage="https://doi.org/10.7910/DVN/28075",
         files=(RemoteFile("icews/events.2018.sample.tab.gz",
                           "1e2d45c6edfc48bedd4d867efc3564e447d96d8d68cd9fd521345de668d3ff14"),),
-        parse=_parse, tables=("events",),
+        parse=_parse, tables=("events",), file_period=file_period,
         caveats=("two days of 2018 (June 1 and 2): a sample, not a count of the year's events",
                  "QuadClass derived from the CAMEO root code (GDELT's grouping)",
                  "no tone, mention counts or URLs in ICEWS"),

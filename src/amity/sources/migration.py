@@ -48,9 +48,10 @@ from typing import NoReturn
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import Dataset, OnBadLines, ParseResult, read_csv
+from amity.sources._base import read_csv
 
 __all__ = ["ALL_ORIGINS", "DATASETS"]
 

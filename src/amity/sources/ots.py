@@ -56,9 +56,11 @@ import numpy as np
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
-from amity.sources._base import Dataset, OnBadLines, ParseResult, read_csv
-from amity.sources._trade import dropped_note, prefer_own_code, registry
+from amity.fetch import Registry
+from amity.sources._base import read_csv
+from amity.sources._trade import dropped_note, prefer_own_code
 
 __all__ = ["CAVEATS", "DATASETS"]
 
@@ -274,10 +276,19 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
     country_products, s4, yrc_notes = _country_products(
         paths[yrc_name], paths["ots_communities.csv.gz"], paths["ots_product_shortnames.csv.gz"],
         on_bad_lines, mapping)
+    # the reporters whose files list all their partners (what a missing flow means)
+    files = pd.Series([m.group(1) for n in paths if (m := _COUNTRY_FILE.match(n))],
+                      dtype="object")
+    reporters = sorted(str(c) for c in countries.iso3_from(files, "iso3").dropna())
     return ParseResult(
         {"trade_products": products, "trade_dyadic": _pairs(total, mapping),
          "trade_national": national, "trade_country_products": country_products},
-        skipped=skipped + s4, notes=notes + yrc_notes)
+        skipped=skipped + s4, notes=notes + yrc_notes,
+        scope={"product_flows": {
+            "reporters": reporters, "all_pairs": {"Textiles": [1995, 2018]},
+            "basis": "OTS corrected flow, the larger of the exporter's report and the "
+            "importer's report / 1.08: exporter- and importer-reported values coincide by "
+            "construction, so there is no separate mirror flow to compare"}})
 
 
 DATASETS = (
@@ -291,7 +302,7 @@ DATASETS = (
         licence="CC BY-NC 4.0 (non-commercial use only), subject to the UN Comtrade "
         "dissemination clauses; OTS package tables Apache-2.0",
         homepage="https://tradestatistics.io",
-        files=registry("ots"), parse=_parse,
+        files=Registry("ots"), parse=_parse,
         tables=("trade_products", "trade_dyadic", "trade_national", "trade_country_products"),
         caveats=CAVEATS,
     ),

@@ -37,19 +37,17 @@ not US dollars).
 from __future__ import annotations
 
 import csv
-import functools
-import io
 import re
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
-from amity.fetch import RemoteFile
-from amity.sources._base import Dataset, OnBadLines, ParseResult, read_csv
+from amity.fetch import Registry, RemoteFile
+from amity.sources._base import read_csv
 
 __all__ = ["DATASETS", "read_tiv_table"]
 
@@ -58,14 +56,6 @@ _FILE = re.compile(r"^TIV-Export-[A-Z]+-\d{4}-\d{4}\.csv$")
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 _PREAMBLE_MAX = 20
 _FIX = "use SIPRI's TIV table export unchanged (re-download it from the registry URL)"
-
-
-@functools.cache
-def _registry() -> tuple[RemoteFile, ...]:
-    path = resources.files("amity") / "data" / "registry" / "sipri.csv"
-    with io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="") as fh:
-        return tuple(RemoteFile(r["path"], r["sha256"] or None, r["url"] or None)
-                     for r in csv.DictReader(fh))
 
 
 def read_tiv_table(path: Path, on_bad_lines: OnBadLines = "error",
@@ -262,7 +252,7 @@ DATASETS = (
         "redistributed by 360info (report-arms-trade)",
         homepage="https://www.sipri.org/databases/armstransfers", citation=_CITATION,
         licence="free to use with attribution to SIPRI",
-        files=_registry(), parse=_parse_tables, tables=("arms_transfers",), caveats=_CAVEATS,
+        files=Registry("sipri"), parse=_parse_tables, tables=("arms_transfers",), caveats=_CAVEATS,
     ),
     Dataset(
         source="sipri", release="processed", default=False,

@@ -44,9 +44,11 @@ from pathlib import Path
 import pandas as pd
 
 from amity import countries
+from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
-from amity.sources._base import Dataset, OnBadLines, ParseResult, collapse_successors
-from amity.sources._trade import TAIWAN_CAVEAT, dropped_note, registry, usd
+from amity.fetch import Registry
+from amity.sources._base import collapse_successors
+from amity.sources._trade import TAIWAN_CAVEAT, dropped_note, usd
 
 __all__ = ["DATASETS", "read_summary"]
 
@@ -202,7 +204,7 @@ DATASETS = (
         licence="World Bank / WITS terms of use; the UN Comtrade data are subject to the UN "
         "Comtrade dissemination terms",
         homepage="https://wits.worldbank.org/CountryProfile/en/Country/WLD/Year/LTST/Summary",
-        files=registry("wits"), parse=_parse,
+        files=Registry("wits"), parse=_parse,
         tables=("trade_national", "trade_country_products", "trade_dyadic"),
         caveats=(
             ("reporter-declared totals (exports FOB, imports CIF), current US$ (WITS's "

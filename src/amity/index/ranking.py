@@ -1,0 +1,170 @@
+"""Reading the stored index: one pair's scorecard, a country's partners, benchmark pairs.
+
+The index is computed for all pairs and years by :func:`amity.index.build` (run by
+``amity setup``) and stored as ``index_scores``; these functions read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from amity import countries as _countries
+from amity._exceptions import InputError, MissingDataError
+from amity.indicators import DIMENSIONS
+from amity.store import store_scope
+
+if TYPE_CHECKING:
+    from amity.store import Store
+
+__all__ = ["benchmark_pairs", "pair_index", "rank", "rank_partners", "scorecard"]
+
+_NO_INDEX = ("the store has no relationship index. Fix: run `amity setup` (it builds the "
+             "index after ingesting)")
+
+
+def _index(store: Store) -> Any:
+    if not store.has("index_scores"):
+        raise MissingDataError(_NO_INDEX)
+    return store.ibis.table("index_scores")
+
+
+def pair_index(store: Store, a: str, b: str, years: tuple[int, int] | None = None
+               ) -> pd.DataFrame:
+    """The stored index rows of the directed pair (a, b), one per year."""
+    t = _index(store)
+    t = t.filter((t.a == a) & (t.b == b))
+    if years is not None:
+        t = t.filter(t.year.between(*years))
+    return t.order_by("year").to_pandas()
+
+
+def scorecard(row: pd.Series) -> dict[str, Any]:
+    """One year's index as a dict: composite, coverage, weakest, strongest, dimensions."""
+
+    def num(v: Any) -> float | None:
+        return None if v is None or pd.isna(v) else round(float(v), 2)
+
+    def text(v: Any) -> str | None:
+        return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+    dims = {}
+    for d in DIMENSIONS:
+        value = num(row[f"score_{d}"]) if f"score_{d}" in row else None
+        dims[d] = {"score": value,
+                   "indicators": int(row[f"n_{d}"]) if value is not None else 0,
+                   "trend_per_year": num(row.get(f"score_{d}_trend")),
+                   "break": text(row.get(f"score_{d}_break")),
+                   "note": None if value is not None else
+                   "no data for this pair and year in the ingested sources"}
+    return {"year": int(row["year"]), "composite": num(row["composite"]),
+            "coverage": int(row["coverage"]), "dimensions_total": len(DIMENSIONS),
+            "weakest": text(row["weakest"]), "strongest": text(row["strongest"]),
+            "composite_trend_per_year": num(row.get("composite_trend")),
+            "composite_break": text(row.get("composite_break")), "by_dimension": dims}
+
+
+def rank_partners(store: Store, country: str | int, *, year: int | None = None,
+                  dimension: str | None = None, top: int | None = 20,
+                  min_coverage: int | None = None) -> pd.DataFrame:
+    """A country's partners ranked by the composite or one dimension's score.
+
+    Parameters
+    ----------
+    country
+        Any form :func:`amity.resolve` accepts.
+    year
+        Default: the latest year in which the country has a composite for at least 50
+        partners with three or more dimensions of data.
+    dimension
+        One of ``political, economic, military, people, multilateral, media``; default
+        the composite.
+    top
+        How many partners (None: all).
+    min_coverage
+        Partners need at least this many dimensions with data (default 3 for the
+        composite, so that one strong dimension alone does not top the list; 1 for a
+        dimension).
+
+    Returns
+    -------
+    DataFrame
+        ``rank, partner, name, year, score, coverage`` and each dimension's score.
+    """
+    iso3 = _countries.to_iso3(country)
+    if dimension is not None and dimension not in DIMENSIONS:
+        raise InputError(f"--dimension {dimension}: not a dimension. Use one of "
+                         f"{', '.join(DIMENSIONS)}")
+    t = _index(store)
+    mine = t.filter(t.a == iso3)
+    if year is None:
+        wide = mine.filter(mine.coverage >= 3)
+        good = wide.group_by("year").aggregate(n=wide.count())
+        good = good.filter(good.n >= 50)
+        found = good.year.max().execute()
+        if found is None or pd.isna(found):
+            found = mine.year.max().execute()
+        if found is None or pd.isna(found):
+            raise MissingDataError(f"the index has no rows for {iso3}")
+        year = int(found)
+    col = f"score_{dimension}" if dimension else "composite"
+    if col not in t.columns:
+        raise MissingDataError(f"no {dimension} data in the index. Fix: ingest its sources "
+                               "with `amity setup`")
+    least = min_coverage if min_coverage is not None else (1 if dimension else 3)
+    rows = mine.filter((mine.year == year) & mine[col].notnull() & (mine.coverage >= least))
+    frame = rows.order_by([rows[col].desc(), rows.b]).to_pandas()
+    if frame.empty:
+        raise MissingDataError(f"no {dimension or 'composite'} scores for {iso3} in {year}")
+    out = pd.DataFrame({
+        "rank": range(1, len(frame) + 1), "partner": frame["b"],
+        "name": [_countries.resolve(c).name for c in frame["b"]], "year": year,
+        "score": frame[col], "coverage": frame["coverage"],
+        **{d: frame[f"score_{d}"] for d in DIMENSIONS if f"score_{d}" in frame},
+    })
+    out.attrs.update(country=iso3, year=year, dimension=dimension or "composite")
+    return out.head(top) if top else out
+
+
+def benchmark_pairs(store: Store, a: str, b: str, *, year: int | None = None,
+                    compare: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """Pairs to compare (a, b) with: ``compare`` ("PAK-CHN") or each side's top partner.
+
+    The default is a's and b's largest trade partner (``trade_total_usd`` in the latest
+    panel year with trade data for them, before ``year`` when given), other than each
+    other.
+    """
+    if compare:
+        pairs = []
+        for spec in compare:
+            parts = spec.replace("–", "-").split("-")
+            if len(parts) != 2:
+                raise InputError(f"--compare {spec}: write a pair as A-B, e.g. PAK-CHN")
+            pairs.append((_countries.to_iso3(parts[0]), _countries.to_iso3(parts[1])))
+        return pairs
+    if not store.has("panel") or "trade_total_usd" not in store.ibis.table("panel").columns:
+        return []
+    p = store.ibis.table("panel")
+    out = []
+    for side, other in ((a, b), (b, a)):
+        rows = p.filter((p.a == side) & (p.b != other) & p.trade_total_usd.notnull())
+        if year is not None:
+            rows = rows.filter(rows.year <= year)
+        last = rows.year.max().execute()
+        if last is None or pd.isna(last):
+            continue
+        top = rows.filter(rows.year == last).order_by(rows.trade_total_usd.desc()).limit(1)
+        frame = top.select("b").to_pandas()
+        if len(frame):
+            out.append((side, str(frame["b"].iloc[0])))
+    return out
+
+
+def rank(country: str | int, *, year: int | None = None, dimension: str | None = None,
+         top: int | None = 20, store: Store | None = None) -> pd.DataFrame:
+    """A country's partners ranked by the relationship index (:func:`rank_partners`), from
+    ``store`` or the user's store."""
+    with store_scope(store) as s:
+        return rank_partners(s, country, year=year, dimension=dimension, top=top)
