@@ -113,6 +113,52 @@ TABLES: dict[str, TableSpec] = {
          "source_name": "VARCHAR", "source_title": "VARCHAR", "source_date": "VARCHAR",
          "source_url": "VARCHAR", "notes": "VARCHAR", "derived": "BOOLEAN"},
         ("id",), "engagements timeline: visits, agreements, exercises, memberships"),
+    "un_resolutions": TableSpec(
+        {"body": "VARCHAR", "symbol": "VARCHAR", "date": "DATE", "year": "BIGINT",
+         "title": "VARCHAR", "yes": "BIGINT", "no": "BIGINT", "abstain": "BIGINT",
+         "non_voting": "BIGINT", "record_url": "VARCHAR"},
+        ("body", "symbol"),
+        "UN resolutions and decisions put to a recorded vote (GA or SC): date, title, tallies"),
+    "un_resolution_votes": TableSpec(
+        {"body": "VARCHAR", "symbol": "VARCHAR", "iso3": "VARCHAR", "vote": "VARCHAR"},
+        ("body", "symbol", "iso3"),
+        "how each state voted on a resolution: yes, no, abstain or none (did not vote)"),
+    "disputes": TableSpec(
+        {"dispute": "BIGINT", "year": "BIGINT", "a": "VARCHAR", "b": "VARCHAR",
+         "onset": "BOOLEAN", "side_a": "BOOLEAN", "originator_a": "BOOLEAN",
+         "originator_b": "BOOLEAN", "hostility_a": "BIGINT", "hostility_b": "BIGINT",
+         "hostility": "BIGINT", "fatality": "BIGINT"},
+        ("dispute", "year", "a", "b"),
+        "militarized interstate disputes, directed dispute-year: a against b in dispute "
+        "`dispute`; hostility 1-5 (5 war), fatality 0-6 (dispute level; -9 unknown as NA)"),
+    "armed_conflicts": TableSpec(
+        {"conflict_id": "BIGINT", "year": "BIGINT", "a": "VARCHAR", "b": "VARCHAR",
+         "primary_a": "BOOLEAN", "primary_b": "BOOLEAN", "intensity": "BIGINT",
+         "type": "VARCHAR", "incompatibility": "VARCHAR"},
+        ("conflict_id", "year", "a", "b"),
+        "UCDP/PRIO armed conflicts: state a on one side, state b on the other, that year; "
+        "intensity 1 minor (25-999 battle deaths), 2 war (1,000+)"),
+    "wars": TableSpec(
+        {"war": "BIGINT", "year": "BIGINT", "a": "VARCHAR", "b": "VARCHAR",
+         "name": "VARCHAR", "deaths_a": "DOUBLE", "initiator_a": "BOOLEAN"},
+        ("war", "year", "a", "b"),
+        "COW inter-state wars, directed dyad-year: a fought b in war `war` that year"),
+    "rivalries": TableSpec(
+        {"a": "VARCHAR", "b": "VARCHAR", "start": "BIGINT", "end": "BIGINT", "type": "VARCHAR"},
+        ("a", "b", "start"),
+        "strategic rivalries, one row per rivalry spell (a < b); end NA while ongoing"),
+    "arms_deals": TableSpec(
+        {"deal": "BIGINT", "supplier": "VARCHAR", "recipient": "VARCHAR",
+         "supplier_name": "VARCHAR", "recipient_name": "VARCHAR", "order_year": "BIGINT",
+         "order_year_uncertain": "BOOLEAN", "number_ordered": "DOUBLE",
+         "number_ordered_uncertain": "BOOLEAN", "designation": "VARCHAR",
+         "description": "VARCHAR", "number_delivered": "DOUBLE",
+         "number_delivered_uncertain": "BOOLEAN", "delivery_years": "VARCHAR",
+         "status": "VARCHAR", "comments": "VARCHAR", "tiv_unit": "DOUBLE",
+         "tiv_order": "DOUBLE", "tiv_delivered": "DOUBLE"},
+        ("deal",),
+        "SIPRI trade register, one row per deal (TIV per deal over all its delivery years); "
+        "supplier/recipient ISO3, NA for non-state actors and organisations"),
 }
 
 
