@@ -13,7 +13,8 @@ interpreter and libraries), so that before and after are measured in one run.
 
 Usage::
 
-    python benchmarks/bench_cli.py [--home DIR] [--before-src DIR] [--repeat 9]
+    python benchmarks/bench_cli.py [--home DIR] [--before-src DIR [--before-home DIR]]
+                                   [--repeat 9]
 """
 
 from __future__ import annotations
@@ -104,13 +105,16 @@ def main() -> None:
     parser.add_argument("--home", default=os.environ.get("AMITY_HOME"),
                         help="AMITY_HOME of a warm store (for the profile command)")
     parser.add_argument("--before-src", help="an earlier source tree to measure too")
+    parser.add_argument("--before-home", help="the store the earlier tree reads (default: "
+                        "--home; an earlier tree may need a store in its own format)")
     parser.add_argument("--repeat", type=int, default=9)
     args = parser.parse_args()
     info = machine(("duckdb", "ibis-framework", "pandas", "pyarrow", "typer", "rich"))
     results = {}
     if args.before_src:
         print("before:", file=sys.stderr)
-        results["before"] = measure(args.before_src, args.home, args.repeat)
+        results["before"] = measure(args.before_src, args.before_home or args.home,
+                                    args.repeat)
     print("after:" if args.before_src else "this tree:", file=sys.stderr)
     results["after"] = measure(str(REPO / "src"), args.home, args.repeat)
     parts = [f"## {TITLE}\n",

@@ -330,7 +330,7 @@ def pandas_index(panel: Any, columns: list[str]) -> Any:
 
 # -- children -----------------------------------------------------------------------------
 def child_ingest(store_path: str, mirror: str) -> None:
-    from amity.index import setup
+    from amity.index.refresh import setup
     from amity.store import Store
 
     start = time.perf_counter()

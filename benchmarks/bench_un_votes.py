@@ -132,7 +132,7 @@ def pandas_baseline(votes: Any) -> Any:
 
 # -- children ----------------------------------------------------------------------------
 def child_ingest(store_path: str, mirror: str) -> None:
-    from amity.index import setup
+    from amity.index.refresh import setup
     from amity.store import Store
 
     with Store(store_path) as store:

@@ -13,6 +13,7 @@ import csv
 import gzip
 import shutil
 import zipfile
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -83,22 +84,91 @@ def files(dataset_key: str, tmp: Path) -> dict[str, Path]:
         paths = [gz(MP / "OECD_Intl_Student_Enrollment_2013_2019.csv", tmp)]
     elif dataset_key == "wdi/datahub":
         paths = [copy("gdp.csv", tmp), copy("population.csv", tmp)]
+    elif dataset_key in OTHER_FILES:
+        return OTHER_FILES[dataset_key](tmp)
     else:
         raise KeyError(dataset_key)
     return {p.name: p for p in paths}
 
 
+def ots_paths(tmp: Path, replace: dict[str, str] | None = None) -> dict[str, Path]:
+    """The OTS fixtures gzipped under their mirror names; ``replace`` swaps a file's text."""
+    edited = tmp / "edited"
+    edited.mkdir(exist_ok=True)
+    paths = {}
+    for src in (DATA / "trade" / "ots").rglob("*.csv"):
+        if replace and src.name in replace:
+            (edited / src.name).write_text(replace[src.name])
+            src = edited / src.name
+        paths[src.name + ".gz"] = gz(src, tmp)
+    return paths
+
+
+def wits_paths(extra: Sequence[Path] = ()) -> dict[str, Path]:
+    """The WITS trade-summary fixtures (and ``extra`` files) under their own names."""
+    files = [*sorted((DATA / "trade" / "wits").glob("*.CSV")), *extra]
+    return {p.name: p for p in files}
+
+
+def idealpoints_dta(tmp: Path) -> dict[str, Path]:
+    """A tiny ideal-point file in the publisher's Stata format (values typed here):
+    PAK 0.5 / RUS -1.0 / USA 2.0 in 2000; PAK 0.25 / RUS -0.5 in 2001 (no USA value)."""
+    frame = pd.DataFrame({
+        "ccode": [770.0, 365.0, 2.0, 770.0, 365.0, 2.0],
+        "year": [2000.0, 2000.0, 2000.0, 2001.0, 2001.0, 2001.0],
+        "idealpointfp": [0.5, -1.0, 2.0, 0.25, -0.5, None],
+        "idealpointall": [0.5, -1.0, 2.0, 0.25, -0.5, None],
+        "idealpointlegacy": [0.5, -1.0, 2.0, 0.25, -0.5, None],
+        "nvotesfp": [60.0, 58.0, 61.0, 62.0, 60.0, None],
+        "nvotesall": [70.0, 68.0, 71.0, 72.0, 70.0, None]})
+    path = tmp / "IdealpointsJuly2025.dta"
+    frame.to_stata(path, write_index=False, version=118)
+    return {path.name: path}
+
+
+OTHER_FILES: dict[str, Callable[[Path], dict[str, Path]]] = {
+    "unvotes/unvotes-0.3.0": lambda tmp: {
+        p.name: p for p in (gz(DATA / "unvotes" / n, tmp) for n in (
+            "un_votes.csv", "un_roll_calls.csv", "un_roll_call_issues.csv"))},
+    "unvotes/voeten-2017": lambda tmp: {
+        "UNVotesPublished.csv.gz": gz(DATA / "unvotes" / "UNVotesPublished.csv", tmp)},
+    "un_idealpoints/2025-07": idealpoints_dta,
+    "cow_trade/4.0": lambda tmp: {
+        p.name: p for p in (gz(DATA / "cow" / n, tmp) for n in (
+            "cow_trade_ddy.csv", "National_COW_4.0.csv"))},
+    "cow_igo/3.0": lambda tmp: {
+        "state_year_format3.csv.gz": gz(DATA / "cow" / "state_year_format3.csv", tmp)},
+    "dots/txg-fob-2019-2020": lambda tmp: {
+        "imf_import_export.csv": DATA / "trade" / "dots" / "imf_import_export.csv"},
+    "comtrade/top30-2019-2020": lambda tmp: {
+        "comtrade_hs2_exports_top30_2019_2020_combined.csv.gz": gz(
+            DATA / "trade" / "comtrade" / "comtrade_hs2_exports_top30_2019_2020_combined.csv",
+            tmp)},
+    "ots/api-v1-2020": ots_paths,
+    "wits/trade-summary-2019": lambda tmp: wits_paths(),
+    "icews/2018-sample": lambda tmp: {
+        "events.2018.sample.tab.gz": gz(DATA / "events" / "events.2018.fixture.tab", tmp,
+                                        "events.2018.sample.tab.gz")},
+}
+
+
 def parse(dataset: Dataset, tmp: Path) -> ParseResult:
     """Parse a dataset's fixtures (``on_bad_lines="error"``)."""
+    return dataset.parse(_files_in(dataset, tmp), "error")
+
+
+def _files_in(dataset: Dataset, tmp: Path) -> dict[str, Path]:
     sub = tmp / dataset.key.replace("/", "_")
     sub.mkdir(exist_ok=True)
-    return dataset.parse(files(dataset.key, sub), "error")
+    return files(dataset.key, sub)
 
 
 def ingest(store: Store, dataset: Dataset, tmp: Path) -> ParseResult:
-    """Parse a dataset's fixtures and ingest them into ``store``."""
-    result = parse(dataset, tmp)
-    store.ingest(dataset, result, hashes={})
+    """Parse a dataset's fixtures and ingest them into ``store`` (each file recorded under
+    its name, with the period it covers where the dataset tells one)."""
+    paths = _files_in(dataset, tmp)
+    result = dataset.parse(paths, "error")
+    store.ingest(dataset, result, hashes={name: "fixture" for name in paths})
     return result
 
 

@@ -38,7 +38,7 @@ def mirror() -> Path:
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Iterator[Store]:
     """A store with the issue-2 sources ingested from the real mirror (once per session)."""
-    from amity.index import setup
+    from amity.index.refresh import setup
 
     path = tmp_path_factory.mktemp("real") / "amity.duckdb"
     store = Store(path)

@@ -15,7 +15,7 @@ from amity import countries
 from amity._contract import Dataset, ParseResult
 from amity._exceptions import MissingDataError, SourceFormatError
 from amity._schema import TABLES
-from amity.index import setup
+from amity.index.refresh import setup
 from amity.ingest import ingest_files
 from amity.sources import engagements as timeline_source
 from amity.sources.engagements import DATASETS, read_timeline, user_dataset

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from amity.claims import CheckReport, check
     from amity.countries import Country, resolve
     from amity.export import export
-    from amity.index import rank, setup
+    from amity.index import rank
+    from amity.index.refresh import setup
     from amity.indicators import INDICATORS
     from amity.indicators.dyads import (
         add_air_routes,
@@ -67,7 +68,7 @@ _WHERE = {
     "CheckReport": "amity.claims", "check": "amity.claims",
     "Country": "amity.countries", "resolve": "amity.countries",
     "export": "amity.export",
-    "rank": "amity.index", "setup": "amity.index",
+    "rank": "amity.index", "setup": "amity.index.refresh",
     "INDICATORS": "amity.indicators",
     **dict.fromkeys(("add_air_routes", "add_alliances", "add_arms", "add_igos",
                      "add_migration", "add_students", "add_trade", "add_un_votes",

@@ -81,7 +81,7 @@ def setup(
     the panel and the relationship index."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from amity.index import setup as run_setup
+    from amity.index.refresh import setup as run_setup
     from amity.ingest import check_sources
     from amity.sources import all_datasets
 

@@ -1,48 +1,27 @@
-"""The same indicator and index code on PySpark (local mode) gives DuckDB's numbers."""
+"""Every indicator family, and the index, gives the same numbers on PySpark as on DuckDB.
+
+The families run on the fixture store (``conftest.py``) on both engines: DuckDB with its
+fast paths where it has them (the matrix products of UN votes and IGOs), PySpark with the
+portable Ibis expressions.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from amity.index import dynamics, index_indicators, score
-from amity.indicators import economic, multilateral, political
-from amity.ingest import ingest_files
+from amity.indicators import FAMILIES, Family
 from amity.store import Store
-from tests.conftest import DATA, gz
-from tests.index.test_index import PANEL, SERIES
-
-pytest.importorskip("pyspark", reason="PySpark is in the test extra; `make test` installs it")
-# py4j leaves its loopback sockets to the garbage collector
-pytestmark = [pytest.mark.filterwarnings("ignore::ResourceWarning"),
-              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+from tests.index.test_index import PANEL
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Store]]:
-    tmp = tmp_path_factory.mktemp("spark")
-    duck = Store(tmp / "s.duckdb")
-    ingest_files(duck, "unvotes", [gz(DATA / "unvotes" / "UNVotesPublished.csv", tmp)])
-    ingest_files(duck, "cow_trade", [gz(DATA / "cow" / n, tmp)
-                                     for n in ("cow_trade_ddy.csv", "National_COW_4.0.csv")])
-    ingest_files(duck, "cow_igo", [gz(DATA / "cow" / "state_year_format3.csv", tmp)])
-    duck.ibis.create_table("panel_fixture", PANEL)
-    duck.ibis.create_table("series_fixture", SERIES)
-    duck.to_parquet(tmp / "parquet")
-    spark = Store.on_spark(tmp / "parquet")
-    assert spark.ibis.name == "pyspark"
-    yield duck, spark
-    duck.close()
-    spark.ibis.disconnect()
-
-
-def _same(x: pd.DataFrame, y: pd.DataFrame, keys: list[str]) -> None:
+def same(x: pd.DataFrame, y: pd.DataFrame, keys: list[str]) -> None:
+    """Equal frames up to row order (numbers to 1e-12)."""
     x = x.sort_values(keys, ignore_index=True)
     y = y.sort_values(keys, ignore_index=True)[list(x.columns)]
-    assert len(x) == len(y) > 0
+    assert len(x) == len(y)
     for col in x.columns:
         if x[col].dtype == object or y[col].dtype == object:
             assert (x[col].astype(str) == y[col].astype(str)).all(), col
@@ -51,30 +30,49 @@ def _same(x: pd.DataFrame, y: pd.DataFrame, keys: list[str]) -> None:
                                        rtol=1e-12, atol=1e-12, err_msg=col)
 
 
-def test_un_votes_on_spark(stores: tuple[Store, Store]) -> None:
-    duck, spark = stores
-    fast = political.un_votes_dyadic(duck, method="matrix")
-    on_duck = political.un_votes_dyadic(duck, method="ibis")
-    on_spark = political.un_votes_dyadic(spark)  # auto: the portable Ibis path
-    _same(fast, on_spark, ["a", "b", "year"])
-    _same(on_duck, on_spark, ["a", "b", "year"])
+def _id(family: Family) -> str:
+    return f"{family.source}:{family.indicators[0]}"
 
 
-def test_trade_and_igos_on_spark(stores: tuple[Store, Store]) -> None:
-    duck, spark = stores
-    _same(economic.trade_dyadic(duck), economic.trade_dyadic(spark), ["a", "b", "year"])
-    _same(multilateral.shared_igos(duck, method="matrix"), multilateral.shared_igos(spark),
-          ["a", "b", "year"])
-    _same(multilateral.shared_igos(duck, with_list=True),
-          multilateral.shared_igos(spark, with_list=True), ["a", "b", "year"])
+def test_every_family_has_fixtures(fixture_store: Store) -> None:
+    assert {f.source for f in FAMILIES} <= {*fixture_store.datasets()["source"], "gdelt"}
 
 
-def test_index_on_spark(stores: tuple[Store, Store]) -> None:
-    duck, spark = stores
+@pytest.mark.parametrize("family", FAMILIES, ids=_id)
+def test_family_on_pyspark_equals_duckdb(family: Family, fixture_store: Store,
+                                         spark_store: Store) -> None:
+    rows = 0
+    for release in fixture_store.releases(family.source):
+        on_duck = family.compute(fixture_store, release, None, None)
+        on_spark = family.compute(spark_store, release, None, None)
+        same(on_duck, on_spark, ["a", "b", "year"])
+        for side in (on_duck, on_spark):
+            assert side.attrs["release"] == release
+        rows += len(on_duck)
+    assert rows > 0  # the fixtures feed the family (an empty release alone proves nothing)
+
+
+@pytest.mark.parametrize("family", [f for f in FAMILIES if f.source in ("unvotes", "cow_igo")],
+                         ids=_id)
+def test_family_on_a_few_countries(family: Family, backend: Store) -> None:
+    """The per-pair path (what a profile runs) equals the whole-table path."""
+    release = backend.releases(family.source)[0]
+    keep = ["PAK", "RUS", "USA"]
+    whole = family.compute(backend, release, None, None)
+    whole = whole[whole["a"].isin(keep) & whole["b"].isin(keep)]
+    few = family.compute(backend, release, keep, None)
+    cols = [c for c in few.columns if c in whole.columns]
+    same(whole[cols], few[cols], ["a", "b", "year"])
+
+
+def test_index_on_both(backend: Store, fixture_store: Store) -> None:
+    """The portable index queries on each backend equal the SQL fast path on DuckDB."""
+    from amity.index import index_sql
+
     names = index_indicators(PANEL.columns)
-    on_duck = score(duck.ibis.table("panel_fixture"), names).to_pandas()
-    on_spark = score(spark.ibis.table("panel_fixture"), names).to_pandas()
-    _same(on_duck, on_spark, ["a", "b", "year"])
-    d = dynamics(duck.ibis.table("series_fixture"), ["composite"]).to_pandas()
-    s = dynamics(spark.ibis.table("series_fixture"), ["composite"]).to_pandas()
-    _same(d, s, ["a", "b", "year"])
+    fast = fixture_store.execute(index_sql("panel_fixture", list(PANEL.columns), names))
+    got = score(backend.ibis.table("panel_fixture"), names).to_pandas()
+    same(fast[list(got.columns)], got, ["a", "b", "year"])
+    want = dynamics(fixture_store.ibis.table("series_fixture"), ["composite"]).to_pandas()
+    got = dynamics(backend.ibis.table("series_fixture"), ["composite"]).to_pandas()
+    same(want, got, ["a", "b", "year"])

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from amity.indicators import INDICATORS, media
-from amity.ingest.gdelt import ingest_event_files
 from amity.store import Store
-from tests._fixtures import V2A, V2B, zipped
 
 
-def test_media_indicators_hand_computed(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.duckdb")
-    ingest_event_files(store, [zipped(V2A, tmp_path), zipped(V2B, tmp_path)])
+def test_media_indicators_hand_computed(backend: Store) -> None:
+    store = backend  # GDELT 2.0 files V2A and V2B, ingested as release v2
     frame = media.events_dyadic(store, countries=["PAK", "RUS", "IND"])
     assert frame.attrs["covered_years"] == [2019] and frame.attrs["release"] == "v2"
     assert set(INDICATORS) >= set(media.COLUMNS)

@@ -1,4 +1,4 @@
-"""Military and people indicators on a tiny store built from the hand-typed fixtures.
+"""Military and people indicators on the hand-typed fixtures, on every backend.
 
 Universe: the fixture states2016.csv (USA, GBR, ITA, DEU, RUS, IND, PAK, CHN, LKA, YEM;
 DEU out of the system 1946-1954, PAK and IND from 1947, CHN from 1950, YEM from 1990),
@@ -14,20 +14,15 @@ import pytest
 
 from amity._exceptions import MissingDataError
 from amity.indicators import INDICATORS, military, people
-from amity.sources import atop, cow, migration, openflights, sipri, students
+from amity.sources import atop, migration, sipri
 from amity.store import Store
 from tests import _fixtures as mp
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    tmp = tmp_path_factory.mktemp("milpeople")
-    s = Store(tmp / "s.duckdb")
-    for dataset in (cow.DATASETS[0], *atop.DATASETS, *sipri.DATASETS, *openflights.DATASETS,
-                    *migration.DATASETS, *students.DATASETS):
-        mp.ingest(s, dataset, tmp)
-    yield s
-    s.close()
+@pytest.fixture()
+def store(backend: Store) -> Store:
+    """The fixture store (tests/indicators/conftest.py), on each backend."""
+    return backend
 
 
 def _at(frame: pd.DataFrame) -> pd.DataFrame:

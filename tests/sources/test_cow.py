@@ -26,36 +26,6 @@ def cow_store(tmp_path: Path) -> Store:
     return store
 
 
-def test_trade_hand_computed(cow_store: Store) -> None:
-    frame = trade_dyadic(cow_store).set_index(["a", "b", "year"])
-    # row (365, 770): flow1 = RUS imports from PAK = 6, flow2 = PAK imports from RUS = 76
-    pak_rus = frame.loc[("PAK", "RUS", 2000)]
-    assert pak_rus.trade_a_to_b_usd == 6e6
-    assert pak_rus.trade_b_to_a_usd == 76e6
-    assert pak_rus.trade_total_usd == 82e6
-    assert pak_rus.trade_balance_a_usd == -70e6
-    assert pak_rus.trade_share_a == pytest.approx(82 / (10864 + 8733))
-    assert pak_rus.trade_share_b == pytest.approx(82 / (33880 + 105033))
-    rus_pak = frame.loc[("RUS", "PAK", 2000)]
-    assert rus_pak.trade_a_to_b_usd == 76e6 and rus_pak.trade_balance_a_usd == 70e6
-    # USA-RUS: flow1 of (2, 365) = US imports from Russia = 7659
-    assert frame.loc[("RUS", "USA", 2000)].trade_a_to_b_usd == 7659e6
-    # USA-PAK: the publisher's NA stays NA, never 0
-    usa_pak = frame.loc[("USA", "PAK", 2000)]
-    assert pd.isna(usa_pak.trade_a_to_b_usd) and pd.isna(usa_pak.trade_total_usd)
-
-
-def test_igos_hand_computed(cow_store: Store) -> None:
-    for method in ("matrix", "ibis"):
-        frame = shared_igos(cow_store, method=method).set_index(["a", "b", "year"])
-        assert frame.loc[("PAK", "RUS", 2000)].shared_igos == 1  # un (PAK only observer in sco)
-        assert frame.loc[("RUS", "PAK", 2015)].shared_igos == 2  # un, sco (oic: RUS observer)
-        assert frame.loc[("USA", "PAK", 2015)].shared_igos == 1
-        assert ("DDR", "USA", 2000) not in frame.index  # -1: not in the system -> NA, not 0
-    listed = shared_igos(cow_store, with_list=True).set_index(["a", "b", "year"])
-    assert listed.loc[("PAK", "RUS", 2015)].shared_igos_list == "sco, un"
-
-
 @pytest.mark.mirror
 def test_real_trade_pak_rus_matches_raw_file(real_store: Store, mirror: Path) -> None:
     expected = {}

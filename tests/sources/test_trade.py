@@ -14,7 +14,6 @@ import io
 import math
 import numbers
 import tarfile
-from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +25,7 @@ from amity.fetch import locate
 from amity.indicators import economic
 from amity.sources import baci, comtrade, dots, ots, wits, wto
 from amity.store import Store
+from tests._fixtures import ots_paths, wits_paths
 from tests.conftest import DATA, gz
 
 TRADE = DATA / "trade"
@@ -104,19 +104,6 @@ def test_baci_malformed(tmp_path: Path) -> None:
 
 
 # -- OTS --------------------------------------------------------------------------------
-def _ots_paths(tmp_path: Path, replace: dict[str, str] | None = None) -> dict[str, Path]:
-    """The OTS fixtures gzipped under their mirror names; ``replace`` swaps a file's text."""
-    edited = tmp_path / "edited"
-    edited.mkdir(exist_ok=True)
-    paths = {}
-    for src in (TRADE / "ots").rglob("*.csv"):
-        if replace and src.name in replace:
-            (edited / src.name).write_text(replace[src.name])
-            src = edited / src.name
-        paths[src.name + ".gz"] = gz(src, tmp_path)
-    return paths
-
-
 OTS_PRODUCTS = expect(
     (2018, "PAK", "RUS", "Textiles", "ots_community", 100.0),  # pak and rus files agree
     (2018, "PAK", "RUS", "Machines", "ots_community", 5.0),  # rus file's cell is empty
@@ -128,7 +115,7 @@ OTS_PRODUCTS = expect(
 
 
 def test_ots_fixture(tmp_path: Path) -> None:
-    result = ots.DATASETS[0].parse(_ots_paths(tmp_path), "error")
+    result = ots.DATASETS[0].parse(ots_paths(tmp_path), "error")
     t = result.tables
     # zeros (RUS->PAK textiles), partner "all" and pci rows are not stored
     assert rows(t["trade_products"]) == OTS_PRODUCTS
@@ -168,15 +155,15 @@ def test_ots_fixture(tmp_path: Path) -> None:
 def test_ots_malformed(tmp_path: Path) -> None:
     header = "year,community_name,reporter_iso,partner_iso,export_value_usd,import_value_usd\n"
     with pytest.raises(SourceFormatError, match=r"pak\.csv\.gz:1:.*columns"):
-        ots.DATASETS[0].parse(_ots_paths(tmp_path, {"pak.csv": "year,community,reporter,"
+        ots.DATASETS[0].parse(ots_paths(tmp_path, {"pak.csv": "year,community,reporter,"
                                                      "partner,x,m\n2018,Textiles,pak,rus,1,2\n"}),
                               "error")
     with pytest.raises(SourceFormatError, match=r"pak\.csv\.gz:3: column 'community_name'"):
-        ots.DATASETS[0].parse(_ots_paths(tmp_path, {"pak.csv": header
+        ots.DATASETS[0].parse(ots_paths(tmp_path, {"pak.csv": header
                                                      + "2018,Textiles,pak,rus,1.0,2.0\n"
                                                      + "2018,Textile,pak,rus,1.0,2.0\n"}), "error")
     with pytest.raises(SourceFormatError, match=r"rus\.csv\.gz:2: column 'reporter_iso'"):
-        ots.DATASETS[0].parse(_ots_paths(tmp_path, {"rus.csv": header
+        ots.DATASETS[0].parse(ots_paths(tmp_path, {"rus.csv": header
                                                      + "2018,Textiles,pak,rus,1.0,2.0\n"}), "error")
 
 
@@ -267,13 +254,8 @@ def test_comtrade_malformed(tmp_path: Path) -> None:
 
 
 # -- WITS -------------------------------------------------------------------------------
-def _wits_paths(extra: Iterable[Path] = ()) -> dict[str, Path]:
-    files = [*sorted((TRADE / "wits").glob("*.CSV")), *extra]
-    return {p.name: p for p in files}
-
-
 def test_wits_fixture(tmp_path: Path) -> None:
-    result = wits.DATASETS[0].parse(_wits_paths(), "error")
+    result = wits.DATASETS[0].parse(wits_paths(), "error")
     t = result.tables
     assert rows(t["trade_national"]) == expect(
         (2018, "PAK", 23_630_890_000.0, None), (2019, "PAK", 23_748_680_000.0, 50_063_060_000.0),
@@ -304,14 +286,14 @@ def test_wits_malformed(tmp_path: Path) -> None:
     bad = tmp_path / "en_SRB_AllYears_WITS_Trade_Summary.CSV"
     bad.write_bytes(good.replace(b"3801.33", b"3801.33,", 1))  # one field too many
     with pytest.raises(SourceFormatError, match=r"en_SRB_AllYears_WITS_Trade_Summary\.CSV:2:"):
-        wits.DATASETS[0].parse(_wits_paths([bad]), "error")
-    assert wits.DATASETS[0].parse(_wits_paths([bad]), "skip").skipped == 1
+        wits.DATASETS[0].parse(wits_paths([bad]), "error")
+    assert wits.DATASETS[0].parse(wits_paths([bad]), "skip").skipped == 1
     bad.write_bytes(good.replace(b"3801.33", b"3801.3x", 1))
     with pytest.raises(SourceFormatError, match=r"CSV:2: column '2005': value"):
-        wits.DATASETS[0].parse(_wits_paths([bad]), "error")
+        wits.DATASETS[0].parse(wits_paths([bad]), "error")
     bad.write_bytes(good.replace(b"Indicator Type", b"Type", 1))
     with pytest.raises(SourceFormatError, match=r"CSV:1: unexpected columns"):
-        wits.DATASETS[0].parse(_wits_paths([bad]), "error")
+        wits.DATASETS[0].parse(wits_paths([bad]), "error")
 
 
 # -- WTO ----------------------------------------------------------------------------------

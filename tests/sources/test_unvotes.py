@@ -13,15 +13,7 @@ from amity.indicators.political import un_votes_dyadic, un_votes_matrix
 from amity.ingest import ingest_files
 from amity.store import Store
 from tests.conftest import DATA, gz
-
-# Hand computation for the fixture (session 55 -> year 2000), see tests/data/unvotes:
-# rc1 PAK yes RUS yes USA no | rc2 yes abstain no | rc3 no no (USA absent) | rc4 yes yes yes
-# PAK-RUS: 4 common, 3 same -> 0.75; marginals PAK (y3,a0,n1) RUS (y2,a1,n1):
-#   p_e = (3*2 + 0 + 1*1)/16 = 7/16, kappa = (3/4 - 7/16)/(9/16) = 5/9
-# PAK-USA: rc1, rc2, rc4 -> 1/3 same; p_e = (3*1)/9 = 1/3 -> kappa 0
-# RUS-USA: 1/3 same; RUS (y2,a1) USA (n2,y1): p_e = 2/9 -> kappa (1/9)/(7/9) = 1/7
-EXPECTED = {("PAK", "RUS"): (0.75, 4, 5 / 9), ("PAK", "USA"): (1 / 3, 3, 0.0),
-            ("RUS", "USA"): (1 / 3, 3, 1 / 7)}
+from tests.indicators.test_political import check_expected
 
 
 @pytest.fixture()
@@ -41,21 +33,10 @@ def unvotes_store(tmp_path: Path) -> Store:
     return store
 
 
-def _check_expected(frame: pd.DataFrame) -> None:
-    for (a, b), (agree, n, kappa) in EXPECTED.items():
-        for x, y in ((a, b), (b, a)):
-            row = frame[(frame.a == x) & (frame.b == y) & (frame.year == 2000)]
-            assert len(row) == 1
-            assert row.un_agreement.iloc[0] == pytest.approx(agree)
-            assert row.un_common_votes.iloc[0] == n
-            assert row.un_kappa.iloc[0] == pytest.approx(kappa, abs=1e-12)
-
-
 @pytest.mark.parametrize("method", ["matrix", "ibis"])
 def test_voeten_fixture_hand_computed(voeten_store: Store, method: str) -> None:
     frame = un_votes_dyadic(voeten_store, release="voeten-2017", method=method)
-    _check_expected(frame)
-    assert frame.attrs == {"source": "unvotes", "release": "voeten-2017"}
+    check_expected(frame)
     # absent (8) and non-member (9) rows are stored but never counted
     votes = voeten_store.table("un_votes").to_pandas()
     assert sorted(votes.vote.unique()) == ["absent", "abstain", "no", "yes"]
@@ -75,7 +56,7 @@ def test_voeten_roll_call_quirk(voeten_store: Store) -> None:
 @pytest.mark.parametrize("method", ["matrix", "ibis"])
 def test_unvotes_fixture_hand_computed(unvotes_store: Store, method: str) -> None:
     frame = un_votes_dyadic(unvotes_store, method=method)
-    _check_expected(frame)
+    check_expected(frame)
     # the Federal Republic of Germany has no ISO2 in the package: matched by name
     votes = unvotes_store.table("un_votes").to_pandas()
     assert votes.loc[votes.rcid == 5, "iso3"].tolist() == ["DEU", "PAK"] or sorted(

@@ -3,8 +3,9 @@
 The method is in :mod:`amity.index.score` (the portable Ibis queries) and
 :mod:`amity.index.sql` (the same as one SQL statement, the fast path on DuckDB);
 :mod:`amity.index.panel` builds and stores the dyad-year panel and the index for all
-pairs and years (``amity setup``); :mod:`amity.index.ranking` reads them: one pair's
-scorecard, a country's partners, benchmark pairs.
+pairs and years, and :mod:`amity.index.refresh` runs ``amity setup`` (ingest, then
+rebuild what changed); :mod:`amity.index.ranking` reads them: one pair's scorecard, a
+country's partners, benchmark pairs.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from amity.index.panel import (
     index_series,
     is_current,
     panel_columns,
-    refresh,
-    setup,
 )
 from amity.index.ranking import benchmark_pairs, pair_index, rank, rank_partners, scorecard
 from amity.index.score import dynamics, index_indicators, percentiles, score
@@ -26,5 +25,4 @@ from amity.index.sql import index_sql
 
 __all__ = ["FINGERPRINT", "FIRST_YEAR", "benchmark_pairs", "build", "build_index", "dynamics",
            "index_indicators", "index_series", "index_sql", "is_current", "pair_index",
-           "panel_columns", "percentiles", "rank", "rank_partners", "refresh", "score",
-           "scorecard", "setup"]
+           "panel_columns", "percentiles", "rank", "rank_partners", "score", "scorecard"]

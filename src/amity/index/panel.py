@@ -5,28 +5,24 @@ pairs (the whole-table functions of :mod:`amity.indicators`), joins them on
 ``a, b, year`` into the wide ``panel`` table, and scores it (:mod:`amity.index.score`,
 :mod:`amity.index.sql`) into ``index_scores``, with trends and breaks of the composite
 and each dimension. Both are stored, so that a profile, a rank or a brief reads one
-pair's rows instead of recomputing the world. :func:`setup` (``amity setup``) ingests
-(:func:`amity.ingest.setup`) and rebuilds them when a release changed; the catalogue row
+pair's rows instead of recomputing the world. :func:`amity.index.refresh.setup`
+(``amity setup``) ingests and rebuilds them when a release changed; the catalogue row
 ``amity_index/panel`` records which releases they were built from.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ibis
 import pandas as pd
 
-from amity._contract import OnBadLines
 from amity._exceptions import MissingDataError
 from amity.index.score import dynamics, index_indicators, score
 from amity.index.sql import index_sql
 from amity.indicators import DIMENSIONS, FAMILIES, INDICATORS, Family, default_slices
-from amity.ingest import SetupEvent
-from amity.ingest import setup as ingest_all
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -34,7 +30,7 @@ if TYPE_CHECKING:
     from amity.store import Store
 
 __all__ = ["FINGERPRINT", "FIRST_YEAR", "build", "build_index", "index_series", "is_current",
-           "panel_columns", "refresh", "setup"]
+           "panel_columns"]
 
 #: The panel and index start with the UN era.
 FIRST_YEAR = 1946
@@ -158,39 +154,3 @@ def build(store: Store, *, years: tuple[int, int] | None = None, method: str = "
     store.record_derived("amity_index", "panel", years, counts,
                          {"provenance": dict(sorted(provenance.items()))}, FINGERPRINT)
     return counts
-
-
-def refresh(store: Store, *, on_step: Callable[[str], None] | None = None) -> bool:
-    """Rebuild the panel and the index if a release changed since they were built (and at
-    least one indicator source is ingested); whether it rebuilt them."""
-    if is_current(store) or not default_slices(store):
-        return False
-    build(store, on_step=on_step)
-    return True
-
-
-def setup(
-    store: Store,
-    *,
-    mirror: str | os.PathLike[str] | None = None,
-    sources: Sequence[str] | None = None,
-    on_bad_lines: OnBadLines = "error",
-    force: bool = False,
-    on_event: Callable[[SetupEvent], None] | None = None,
-    on_write: Callable[[str], None] | None = None,
-    index: bool = True,
-) -> list[SetupEvent]:
-    """Ingest every source (or ``sources``: :func:`amity.ingest.setup`), then, with
-    ``index=True``, rebuild the panel and the index if any release changed
-    (:func:`refresh`). What ``amity setup`` runs.
-
-    Returns
-    -------
-    list of SetupEvent
-        The final event of each release.
-    """
-    events = ingest_all(store, mirror=mirror, sources=sources, on_bad_lines=on_bad_lines,
-                        force=force, on_event=on_event, on_write=on_write)
-    if index:
-        refresh(store, on_step=on_write)
-    return events
