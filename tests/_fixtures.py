@@ -146,6 +146,19 @@ OTHER_FILES: dict[str, Callable[[Path], dict[str, Path]]] = {
             tmp)},
     "ots/api-v1-2020": ots_paths,
     "wits/trade-summary-2019": lambda tmp: wits_paths(),
+    **{f"{source}/{release}": (lambda tmp, names=names: {
+        f"{n}.gz": gz(DATA / "conflict" / n, tmp) for n in names})
+       for source, release, names in (
+           ("gml_mid", "2.2.1", ("gml_dirdisp.csv",)),
+           ("cow_mid", "5.0", ("cow_mid_dirdisps.csv", "cow_mid_disps.csv")),
+           ("ucdp", "acd-25.1", ("ucdp_acd.csv",)),
+           ("cow_war", "4.0", ("cow_war_inter.csv",)),
+           ("rivalries", "tss-2021", ("tss_rivalries.csv",)))},
+    "comtrade_totals/plus-2023": lambda tmp: {
+        **{p.name + ".gz": gz(p, tmp)
+           for p in sorted((DATA / "comtrade_totals").glob("comtrade_all_exports_*.csv"))},
+        **{n: DATA / "comtrade_totals" / n
+           for n in ("comtrade_reporters.csv", "comtrade_partners.csv")}},
     "icews/2018-sample": lambda tmp: {
         "events.2018.sample.tab.gz": gz(DATA / "events" / "events.2018.fixture.tab", tmp,
                                         "events.2018.sample.tab.gz")},

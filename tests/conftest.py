@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[1]
 MIRROR = REPO.parent / "shared" / "data"
 DATA = Path(__file__).resolve().parent / "data"
 CORE_SOURCES = ["amity_countries", "cow_states", "cow_igo", "unvotes", "un_idealpoints",
-                  "cow_trade", "timeline"]
+                "undl", "cow_trade", "comtrade_totals", "gml_mid", "cow_mid", "ucdp", "cow_war",
+                "rivalries", "sipri", "timeline"]
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +38,9 @@ def mirror() -> Path:
 
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Iterator[Store]:
-    """A store with the issue-2 sources ingested from the real mirror (once per session)."""
+    """A store with the core sources ingested from the real mirror (once per session): the
+    country crosswalk and state system, UN votes, trade totals, IGOs, conflict, arms and
+    the timeline."""
     from amity.index.refresh import setup
 
     path = tmp_path_factory.mktemp("real") / "amity.duckdb"

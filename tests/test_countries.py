@@ -19,6 +19,7 @@ from amity.countries import (
     cameo_region,
     iso3_from,
     iso3_from_cow,
+    iso3_from_gw,
     resolve,
     table,
     to_iso3,
@@ -176,12 +177,76 @@ def test_iso3_from_each_system() -> None:
         "fips": (["PK", "RS", "CH", "GM", "UK", "GZ"], ["PAK", "RUS", "CHN", "DEU", "GBR", "PSE"]),
         "cow_abb": (["PAK", "GFR", "YAR", "RVN"], ["PAK", "DEU", "YEM", "XRV"]),
         "cow": ([770, "365"], ["PAK", "RUS"]),
+        "gw": ([770, "260", 340, 970], ["PAK", "DEU", "SRB", "KIR"]),
         "name": (["Pakistan", "World", "Russian Federation"], ["PAK", pd.NA, "RUS"]),
     }
     for system, (values, expected) in cases.items():
         assert iso3_from(pd.Series(values), system).tolist() == expected, system
     with pytest.raises(ValueError, match="unknown code system"):
         iso3_from(pd.Series(["PK"]), "isoX")
+
+
+# --- Gleditsch-Ward numbers: hand-typed from the GW state list ---------------------------
+
+@pytest.mark.parametrize(("code", "year", "expected"), [
+    (260, 1955, "DEU"), (260, 1995, "DEU"),  # GW 260: Federal Republic from 1949, then Germany
+    (255, 1900, "DEU"),  # GW 255: Germany (Prussia) to 1945
+    (265, 1980, "DDR"),
+    (345, 1920, "YUG"), (345, 1999, "YUG"), (345, 2005, "YUG"),  # Yugoslavia 1918-2006
+    (345, 2006, "SRB"), (345, 2014, "SRB"),  # UCDP keeps 345 for Serbia (CAR, 2014-)
+    (340, 2006, "SRB"), (340, 2010, "SRB"),  # GW 340 Serbia: not a COW number
+    (340, 1900, "YUG"),  # Serbia 1878-1915: reported like COW 345 in that year
+    (341, 2010, "MNE"), (347, 2010, "XKX"),
+    (678, 1980, "YEM"), (678, 2015, "YEM"),  # GW 678 before and after 1990 (COW 679 after)
+    (680, 1980, "YMD"),
+    (816, 1970, "VNM"), (816, 1990, "VNM"), (817, 1970, "XRV"),
+    (970, 2000, "KIR"), (971, 2000, "NRU"), (972, 2004, "TON"), (973, 2000, "TUV"),
+    (365, 1980, "RUS"), (365, 2022, "RUS"), (731, 2024, "PRK"), (369, 2022, "UKR"),
+    (315, 1980, "CSK"), (316, 2000, "CZE"), (300, 1900, "XAH"), (305, 1950, "AUT"),
+])
+def test_iso3_from_gw_hand_cases(code: int, year: int, expected: str) -> None:
+    assert iso3_from_gw(pd.Series([code]), pd.Series([year])).tolist() == [expected]
+
+
+def test_gw_is_not_cow() -> None:
+    """The same number means another state, or nothing, in the other system."""
+    codes = pd.Series([970, 340, 679, 955, 260, 751])
+    years = pd.Series([2000, 2010, 2000, 2000, 1985, 1948])
+    assert iso3_from_gw(codes, years).tolist() == ["KIR", "SRB", pd.NA, pd.NA, "DEU", pd.NA]
+    # COW: 970 Nauru, 340 none, 679 Yemen, 955 Tonga, 260 West Germany, 751 none
+    assert iso3_from_cow(codes, years).tolist() == ["NRU", pd.NA, "YEM", "TON", "DEU", pd.NA]
+
+
+def test_iso3_from_gw_index_missing_and_current_meaning() -> None:
+    codes = pd.Series([345, "340", 345.0, None, "x", 2.5], index=list("abcdef"))
+    years = pd.Series([1990, 2010, None, 2000, 2000, 2000], index=list("abcdef"))
+    out = iso3_from_gw(codes, years)
+    assert out.index.tolist() == list("abcdef") and out.dtype == "string"
+    # a changing number without a year stays NA, like iso3_from_cow
+    assert out.tolist() == ["YUG", "SRB", pd.NA, pd.NA, pd.NA, pd.NA]
+    assert iso3_from_gw(pd.Series([345, 340, 678])).tolist() == ["SRB", "SRB", "YEM"]
+    assert unknown_values(pd.Series([770, 751, 563, 751]), "gw") == [563, 751]
+
+
+def test_every_gw_code_of_the_crosswalk_maps_to_its_country() -> None:
+    """Each row's own gw_code, in a year the entity existed, gives the row back."""
+    rows = table()
+    rows = rows[rows["gw_code"].notna()]
+    years = rows["valid_to"].dt.year.fillna(2020).clip(upper=2020).astype(int)
+    years = years.where(rows["iso3"] != "YUG", 2000)  # GW 345 is SRB from 2006
+    assert len(rows) > 200
+    assert iso3_from_gw(rows["gw_code"], years).tolist() == rows["iso3"].tolist()
+
+
+@pytest.mark.mirror
+def test_every_ucdp_gw_code_resolves_but_hyderabad() -> None:
+    data = pd.read_csv(_mirror_file("conflict", "ucdp_acd.csv.gz"), dtype=str,
+                       keep_default_na=False)
+    cols = ["gwno_a", "gwno_a_2nd", "gwno_b", "gwno_b_2nd"]
+    long = pd.concat([data[[c, "year"]].set_axis(["gw", "year"], axis=1) for c in cols])
+    long = long[long["gw"] != ""]
+    out = iso3_from_gw(long["gw"], long["year"])
+    assert sorted(set(long.loc[out.isna().to_numpy(), "gw"])) == ["751"]  # Hyderabad 1947-48
 
 
 def test_unknown_values_lists_each_once() -> None:

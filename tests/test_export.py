@@ -71,7 +71,8 @@ def test_export_agrees_with_raw_files(real_store: Store, mirror: Path, tmp_path:
         assert frame.loc[(a, b, y), "shared_igos"] == raw[(cow[a], cow[b], y)]
     assert pd.isna(frame.loc[("PAK", "RUS", 2017), "shared_igos"])  # after the IGO data end
     words = pd.read_csv(dictionary).set_index("column")
-    assert words.loc["un_agreement", "sources"] == "unvotes/unvotes-0.3.0 1946-2019"
+    assert words.loc["un_agreement", "sources"] == ("unvotes/unvotes-0.3.0 1946-2019; "
+                                                    "unvotes/undl-2025 2025-2025")
     assert words.loc["composite", "unit"] == "0-100"
     und, _, n_und = amity.export(tmp_path / "und.csv", store=real_store, directed=False,
                                  years=(2000, 2001), indicators=["un_agreement"])

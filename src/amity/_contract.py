@@ -44,12 +44,17 @@ class ParseResult:
         What the release's rows cover and mean beyond their years, for the readers of
         the store (JSON-serialisable; e.g. the reporters whose product flows list every
         partner). Recorded with the release in the store's catalogue.
+    coverage
+        The first and last year the release covers, when its rows cannot tell (a table of
+        spells, such as rivalries with a start and an end); otherwise the store takes
+        the years of the rows.
     """
 
     tables: dict[str, Any]
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
     scope: dict[str, Any] = field(default_factory=dict)
+    coverage: tuple[int, int] | None = None
 
 
 ParseFn = Callable[[Mapping[str, Path], OnBadLines], ParseResult]

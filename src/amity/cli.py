@@ -186,6 +186,42 @@ def fetch(
 
 
 @app.command()
+def update(
+    source: Annotated[list[str] | None, typer.Argument(
+        help="Connectors to run (comtrade_totals, dots, wdi, sipri, gdelt; aliases comtrade, "
+             "imf, worldbank); default: every connector tested against real answers.")] = None,
+    years: Annotated[str | None, typer.Option(
+        help="Years to ask for, Y1-Y2 (default: those after what the store holds).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the connectors and exit.")] = False,
+) -> None:
+    """Pull the newest releases from the publishers' APIs and ingest only what is new
+    (COMTRADE_API_KEY selects Comtrade's keyed endpoint); resumes an interrupted run."""
+    from amity.ingest.update import CONNECTORS, DEFAULTS, Options
+    from amity.ingest.update import update as run_update
+
+    if list_:
+        for name, c in CONNECTORS.items():
+            mark = "default" if name in DEFAULTS else "untested, not run by default"
+            out.print(f"{name:<16} {c.publisher:<12} {c.summary} [{mark}]", highlight=False)
+        return
+    span = None
+    if years:
+        first, _, last = years.partition("-")
+        if not (first.isdigit() and (last or first).isdigit()):
+            raise InputError(f"--years {years!r} is not Y1-Y2. Fix: e.g. --years 2022-2024")
+        span = (int(first), int(last or first))
+    def show(report) -> None:  # noqa: ANN001 - amity.ingest.update.SourceReport
+        err.print(report.line(), highlight=False, markup=False)
+        for note in report.notes:
+            err.print(f"  note: {note}", highlight=False, markup=False)
+
+    with _store(read_only=False) as store:
+        run_update(store, source, options=Options(years=span), progress=err.is_terminal,
+                   on_report=show)
+    err.print("Rebuild the panel and the index with `amity setup`.", highlight=False)
+
+
+@app.command()
 def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
     """What amity can ingest, and what the store holds: release, rows, coverage, citation."""
     from amity.fetch import amity_home
@@ -207,6 +243,7 @@ def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
             "source": d.source, "release": d.release, "title": d.title,
             "default": d.default, "ingested": row is not None,
             "rows": int(row["rows"]) if row else None, "coverage": cov,
+            "last_year": int(row["coverage_end"]) if row and cov else None,
             "ingested_at": str(row["ingested_at"]) if row else None,
             "skipped_rows": int(row["skipped_rows"]) if row else None,
             "citation": d.citation, "licence": d.licence, "caveats": list(d.caveats),
@@ -292,6 +329,9 @@ def profile(
         out.print(f"note: {note}", highlight=False)
     if p.index and p.index["latest"]:
         _print_scorecard(p.index)
+    data_to = p.data_to()
+    out.print("data to: " + ", ".join(f"{d} {y if y is not None else 'NA'}"
+                                      for d, y in data_to.items()), highlight=False)
     rows = p.rows[p.rows["indicator"] != "shared_igos_list"]
     for (dimension, src, rel), block in rows.groupby(["dimension", "source", "release"],
                                                      sort=False):
@@ -425,6 +465,11 @@ def _print_scorecard(index: dict) -> None:  # type: ignore[type-arg]
     out.print(table)
     out.print(f"coverage {latest['coverage']}/6 dimensions; weakest: {latest['weakest']}, "
               f"strongest: {latest['strongest']}", highlight=False)
+    conflict = latest["by_dimension"].get("conflict") or {}
+    if conflict.get("hostility"):
+        out.print(f"conflict: hostility {conflict['hostility']:g} discounts the composite: "
+                  f"{', '.join(conflict.get('reasons') or [])} "
+                  f"({'; '.join(conflict.get('sources') or [])})", highlight=False)
 
 
 @app.command()

@@ -14,7 +14,8 @@ The data are four CSV files in ``amity/data``, read on first use:
     ``variants`` lists other names separated by ``|``. ``valid_from``/``valid_to`` are
     the years the entity existed as a state (blank: before 1816, or not a state).
     ``gw_code`` is Gleditsch-Ward (differs from COW for Germany 260, Serbia 340,
-    Yemen 678, Kiribati 970, Nauru 971, Tonga 972, Tuvalu 973).
+    Yemen 678, Kiribati 970, Nauru 971, Tonga 972, Tuvalu 973); :func:`iso3_from_gw`
+    reads it, with the GW numbers whose meaning changes by year (``_GW_SPELLS``).
 ``cow_spells.csv``
     ``cow_code, iso3, from_year, to_year, note``: what a COW number means in a year.
     COW 255 and 260 are both DEU; 678 and 679 both YEM; 365 is RUS in every year (the
@@ -64,11 +65,24 @@ import pandas as pd
 
 from amity._exceptions import UnknownCountryError
 
-__all__ = ["SYSTEMS", "Country", "cameo_region", "iso3_from", "iso3_from_cow", "resolve",
-           "table", "to_iso3", "unknown_values"]
+__all__ = ["SYSTEMS", "Country", "cameo_region", "iso3_from", "iso3_from_cow", "iso3_from_gw",
+           "resolve", "table", "to_iso3", "unknown_values"]
 
 #: Code systems accepted by :func:`iso3_from` and :func:`unknown_values`.
-SYSTEMS = ("iso3", "iso2", "iso_numeric", "cow", "cow_abb", "fips", "cameo", "name")
+SYSTEMS = ("iso3", "iso2", "iso_numeric", "cow", "gw", "cow_abb", "fips", "cameo", "name")
+
+#: Gleditsch-Ward numbers that ``countries.csv`` (one ``gw_code`` per country) cannot
+#: tell: number -> spells ``(from_year, to_year, iso3)``. Every other GW number means
+#: the country whose ``gw_code`` it is, in every year. The same state-year gets the same
+#: ISO3 from its GW and its COW number (COW 345 is YUG before 2006, SRB from 2006).
+_GW_SPELLS: dict[int, tuple[tuple[int, int, str], ...]] = {
+    # Germany (Prussia before 1871) to 1945; GW numbers the Federal Republic 260 from 1949
+    255: ((1816, 9999, "DEU"),),
+    # Serbia 1878-1915 (amity reports pre-1918 Serbia as YUG, like COW 345) and from 2006
+    340: ((1816, 2005, "YUG"), (2006, 9999, "SRB")),
+    # Yugoslavia 1918-2006; UCDP keeps 345 for Serbia after 2006 (e.g. in the CAR, 2014-)
+    345: ((1816, 2005, "YUG"), (2006, 9999, "SRB")),
+}
 
 _CODE_SYSTEMS = ("iso3", "iso2", "iso_numeric", "cow_abb", "fips", "cameo")
 _RESOLVE_ORDER = ("iso3", "cow_abb", "iso2", "cameo")
@@ -342,6 +356,63 @@ def iso3_from_cow(codes: pd.Series, years: pd.Series | None = None) -> pd.Series
     return out.astype("string")
 
 
+@functools.cache
+def _gw_fixed() -> dict[int, str]:
+    """GW number -> ISO3 for the numbers whose meaning does not change by year."""
+    fixed = {c.gw_code: c.iso3 for c in _index().countries.values() if c.gw_code is not None}
+    for code, spells in _GW_SPELLS.items():
+        fixed.pop(code, None)
+        if len({iso3 for _, _, iso3 in spells}) == 1:
+            fixed[code] = spells[0][2]
+    return fixed
+
+
+def iso3_from_gw(codes: pd.Series, years: pd.Series | None = None) -> pd.Series:
+    """Map a column of Gleditsch-Ward numbers (and optionally years) to ISO3.
+
+    GW numbers are not COW numbers: GW 260 is Germany from 1949 (COW 260 is West
+    Germany to 1990), GW 340 is Serbia (not a COW number), GW 678 is Yemen before and
+    after 1990 (COW 679 from 1990), and GW 970 is Kiribati where COW 970 is Nauru.
+
+    Parameters
+    ----------
+    codes
+        GW state numbers: integers, floats or numeric strings.
+    years
+        Same length and index as ``codes``. Needed only for the numbers of
+        ``_GW_SPELLS`` whose meaning changes (340, 345: YUG before 2006, SRB from
+        2006); without it the current meaning is used. A missing year leaves such
+        numbers NA.
+
+    Returns
+    -------
+    pandas.Series
+        ``string`` dtype, NA where the number is unknown (e.g. 751, Hyderabad 1947-48,
+        which has no ISO3 code in amity's crosswalk) or missing.
+
+    Examples
+    --------
+    >>> s = iso3_from_gw(pd.Series([345, 345, 340, 260, 678, 970]),
+    ...                  pd.Series([1995, 2014, 2010, 1995, 1980, 2000]))
+    >>> s.tolist()
+    ['YUG', 'SRB', 'SRB', 'DEU', 'YEM', 'KIR']
+    """
+    num = pd.to_numeric(pd.Series(codes), errors="coerce")
+    num = num.where(num.notna() & (num % 1 == 0))
+    fixed = _gw_fixed()
+    out = num.map(fixed).astype("object")
+    for code, spells in _GW_SPELLS.items():
+        if code in fixed or not (mask := num == code).any():
+            continue
+        if years is None:  # the number's current meaning: its last spell
+            out[mask] = max(spells)[2]
+            continue
+        yrs = pd.to_numeric(pd.Series(years, index=num.index), errors="coerce")
+        for lo, hi, iso3 in spells:
+            out[mask & yrs.between(lo, hi)] = iso3
+    return out.astype("string")
+
+
 def _lookup(value: object, system: str) -> str | None:
     """The ISO3 of one value in one code system (not "cow"), or None."""
     idx = _index()
@@ -369,9 +440,11 @@ def iso3_from(values: pd.Series, system: str) -> pd.Series:
     values
         The codes or names.
     system
-        One of :data:`SYSTEMS`: "iso3", "iso2", "iso_numeric", "cow", "cow_abb",
+        One of :data:`SYSTEMS`: "iso3", "iso2", "iso_numeric", "cow", "gw", "cow_abb",
         "fips", "cameo" or "name". Codes are case-insensitive and include former codes
-        (ISO2 "YU", "SU"; FIPS "GZ"). CAMEO regions ("EUR") give NA.
+        (ISO2 "YU", "SU"; FIPS "GZ"). CAMEO regions ("EUR") give NA. COW and GW numbers
+        take their current meaning here; use :func:`iso3_from_cow` or
+        :func:`iso3_from_gw` with years for historical rows.
 
     Returns
     -------
@@ -389,6 +462,8 @@ def iso3_from(values: pd.Series, system: str) -> pd.Series:
         raise ValueError(f"unknown code system {system!r}; use one of {', '.join(SYSTEMS)}")
     if system == "cow":
         return iso3_from_cow(values)
+    if system == "gw":
+        return iso3_from_gw(values)
     values = pd.Series(values)
     mapping = {v: _lookup(v, system) for v in pd.unique(values.dropna())}
     return values.map(mapping).astype("object").astype("string")

@@ -22,7 +22,7 @@ from amity.store import Store, store_scope
 __all__ = ["data_dictionary", "export"]
 
 _INDEX_COLUMNS = ["composite", "coverage", "weakest", "strongest",
-                  *[f"score_{d}" for d in DIMENSIONS]]
+                  *[f"score_{d}" for d in DIMENSIONS], "hostility"]
 
 
 def _provenance(store: Store) -> dict[str, list[str]]:
@@ -44,7 +44,14 @@ def data_dictionary(columns: Sequence[str], provenance: dict[str, list[str]]) ->
         "a": ("first country (ISO3)", "", "none", ""),
         "b": ("second country (ISO3)", "", "none", ""),
         "year": ("year", "", "none", ""),
-        "composite": ("mean of the available dimension scores", "0-100", "higher", ""),
+        "composite": ("mean of the available dimension scores, discounted by the hostility: "
+                      "mean x (1 - hostility)", "0-100", "higher", ""),
+        "hostility": ("hostility of the pair that year from the conflict indicators (war 1, "
+                      "minor armed conflict or fatal dispute 0.75, use of force 0.5, threat, "
+                      "display or rivalry 0.25, none 0)", "0-1", "lower", "conflict"),
+        "score_conflict": ("100 x (1 - hostility): the conflict dimension shown beside the "
+                           "others; it discounts the composite instead of entering its mean",
+                           "0-100", "higher", "conflict"),
         "coverage": ("dimensions with data (of six)", "dimensions", "none", ""),
         "weakest": ("dimension with the lowest score", "", "none", ""),
         "strongest": ("dimension with the highest score", "", "none", ""),
@@ -55,12 +62,12 @@ def data_dictionary(columns: Sequence[str], provenance: dict[str, list[str]]) ->
             ind = INDICATORS[col]
             rows.append((col, ind.definition, ind.unit, ind.orientation, ind.dimension,
                          "; ".join(provenance.get(col, [default_source(col)]))))
-        elif col.startswith("score_"):
+        elif col.startswith("score_") and col not in fixed:
             rows.append((col, f"mean percentile of the {col[6:]} indicators among all pairs "
                          "with data that year", "0-100", "higher", col[6:], "amity index"))
         else:
-            definition, unit, orientation, _ = fixed.get(col, (col, "", "none", ""))
-            rows.append((col, definition, unit, orientation, "",
+            definition, unit, orientation, dim = fixed.get(col, (col, "", "none", ""))
+            rows.append((col, definition, unit, orientation, dim,
                          "" if col in ("a", "b", "year") else "amity index"))
     return pd.DataFrame(rows, columns=["column", "definition", "unit", "orientation",
                                        "dimension", "sources"])

@@ -24,7 +24,8 @@ import pandas as pd
 from amity import countries as _countries
 from amity._exceptions import InputError, MissingDataError
 from amity.index import benchmark_pairs, is_current, pair_index, scorecard
-from amity.indicators import FAMILIES, INDICATORS, Slice, default_slices
+from amity.indicators import DIMENSIONS, FAMILIES, INDICATORS, Slice, default_slices
+from amity.indicators.conflict import hostility_of
 from amity.store import Store, store_scope
 
 __all__ = ["Profile", "parse_years", "profile"]
@@ -85,8 +86,15 @@ class Profile:
                  "citation": r.citation, "licence": r.licence, "caveats": list(r.caveats)}
                 for r in merged.itertuples()]
 
+    def data_to(self) -> dict[str, int | None]:
+        """The last year with a value, per dimension (None: no value in the years asked)."""
+        known = self.rows[self.rows["value"].notna()]
+        last = known.groupby("dimension")["year"].max()
+        return {d: (int(last[d]) if d in last.index else None) for d in DIMENSIONS}
+
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON shape: ``pair``, ``years``, ``rows``, ``index``, ``citations``."""
+        """The stable JSON shape: ``pair``, ``years``, ``rows``, ``index``, ``data_to``
+        (the last year with a value per dimension), ``notes``, ``citations``."""
 
         def clean(v: object) -> object:
             if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
@@ -99,7 +107,7 @@ class Profile:
             "pair": {side: {"iso3": c.iso3, "name": c.name, "note": c.note}
                      for side, c in (("a", self.a), ("b", self.b))},
             "years": list(self.years), "rows": records, "index": self.index,
-            "notes": self.notes, "citations": self.citations(),
+            "data_to": self.data_to(), "notes": self.notes, "citations": self.citations(),
         }
 
     def to_json(self) -> str:
@@ -208,6 +216,8 @@ def _profile(store: Store, ca: _countries.Country, cb: _countries.Country,
             values = values[(values["a"] == ca.iso3) & (values["b"] == cb.iso3)]
         grid = pd.DataFrame({"year": range(sl.years[0], sl.years[1] + 1)})
         merged = grid.merge(values, on="year", how="left")
+        found = store.release(sl.family.source, sl.release)
+        derived = found.scope.get("derived") if found else None
         for name in sl.family.indicators:
             if name not in merged:
                 continue
@@ -216,8 +226,9 @@ def _profile(store: Store, ca: _countries.Country, cb: _countries.Country,
                 "year": merged["year"], "dimension": INDICATORS[name].dimension,
                 "indicator": name, "value": col, "unit": INDICATORS[name].unit,
                 "source": sl.family.source, "release": sl.release,
-                "note": [None if v is not None else f"no {sl.family.source} {sl.release} "
-                         f"record for {ca.iso3}-{cb.iso3} in {y}"
+                "note": [(f"derived: {derived}" if derived else None) if v is not None
+                         else f"no {sl.family.source} {sl.release} record for "
+                         f"{ca.iso3}-{cb.iso3} in {y}"
                          for y, v in zip(merged["year"], col, strict=True)],
             }))
     frames.append(_uncovered(plan, frames, years, datasets))
@@ -228,6 +239,8 @@ def _profile(store: Store, ca: _countries.Country, cb: _countries.Country,
     rows = rows.sort_values(["year", "indicator", "source", "release"], na_position="last",
                             key=lambda s: s.map(order) if s.name == "indicator" else s,
                             ignore_index=True)
+    if index is not None and index["latest"]:
+        _say_why(index["latest"], rows)
     if index is not None and not all_sources and source is None:
         pct = index.pop("_percentiles")
         rows["percentile"] = [pct.get((y, n)) if v is not None else None
@@ -239,6 +252,19 @@ def _profile(store: Store, ca: _countries.Country, cb: _countries.Country,
     if index is None:
         notes.append("no relationship index in the store: run `amity setup` to build it")
     return Profile(ca, cb, years, rows, datasets, notes, index)
+
+
+def _say_why(card: dict[str, Any], rows: pd.DataFrame) -> None:
+    """Add to the scorecard's conflict entry the conflict indicators behind its hostility."""
+    entry = card["by_dimension"].get("conflict")
+    if entry is None:
+        return
+    year = rows[(rows["year"] == card["year"]) & (rows["dimension"] == "conflict")]
+    values = dict(zip(year["indicator"], year["value"], strict=True))
+    level, reasons = hostility_of(values)
+    entry["reasons"] = reasons
+    entry["sources"] = sorted({f"{s}/{r}" for s, r, v in zip(
+        year["source"], year["release"], year["value"], strict=True) if v is not None})
 
 
 def _stored_panel(store: Store, a: str, b: str, years: tuple[int, int]) -> pd.DataFrame | None:

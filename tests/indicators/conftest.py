@@ -29,12 +29,14 @@ BACKENDS = ("duckdb", "pyspark")
 
 #: Releases whose fixtures the store holds (with cow_states: the state system).
 RELEASES = ("cow_states/2016", "unvotes/unvotes-0.3.0", "unvotes/voeten-2017",
-            "un_idealpoints/2025-07", "cow_trade/4.0", "dots/txg-fob-2019-2020",
+            "un_idealpoints/2025-07", "cow_trade/4.0", "comtrade_totals/plus-2023",
+            "dots/txg-fob-2019-2020",
             "comtrade/top30-2019-2020", "ots/api-v1-2020", "wits/trade-summary-2019",
             "cow_igo/3.0", "atop/5.1", "sipri/trademap-2022", "sipri/processed",
             "openflights/2014-06", "migration/2019-clean", "migration/2015",
             "migration/2020-totals", "students/oecd-2013-2019",
-            "icews/2018-sample")
+            "icews/2018-sample", "gml_mid/2.2.1", "cow_mid/5.0", "ucdp/acd-25.1",
+            "cow_war/4.0", "rivalries/tss-2021")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from amity import countries as _countries
 from amity._exceptions import InputError, MissingDataError
-from amity.indicators import DIMENSIONS
+from amity.indicators import DIMENSIONS, INDEX_DIMENSIONS
 from amity.store import store_scope
 
 if TYPE_CHECKING:
@@ -53,14 +53,20 @@ def scorecard(row: pd.Series) -> dict[str, Any]:
     dims = {}
     for d in DIMENSIONS:
         value = num(row[f"score_{d}"]) if f"score_{d}" in row else None
+        n = row.get(f"n_{d}")
         dims[d] = {"score": value,
-                   "indicators": int(row[f"n_{d}"]) if value is not None else 0,
+                   "indicators": int(n) if value is not None and n is not None else 0,
                    "trend_per_year": num(row.get(f"score_{d}_trend")),
                    "break": text(row.get(f"score_{d}_break")),
                    "note": None if value is not None else
                    "no data for this pair and year in the ingested sources"}
+    if "hostility" in row:  # conflict is a discount, not a percentile (amity.index.score)
+        dims["conflict"]["hostility"] = num(row["hostility"])
+        dims["conflict"]["note"] = (
+            "no conflict data for this pair and year" if dims["conflict"]["score"] is None
+            else "100 x (1 - hostility): the composite is discounted by the hostility")
     return {"year": int(row["year"]), "composite": num(row["composite"]),
-            "coverage": int(row["coverage"]), "dimensions_total": len(DIMENSIONS),
+            "coverage": int(row["coverage"]), "dimensions_total": len(INDEX_DIMENSIONS),
             "weakest": text(row["weakest"]), "strongest": text(row["strongest"]),
             "composite_trend_per_year": num(row.get("composite_trend")),
             "composite_break": text(row.get("composite_break")), "by_dimension": dims}

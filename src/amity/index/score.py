@@ -13,6 +13,12 @@ Method (DESIGN.md §5), for every directed pair (a, b) and year, over the whole 
 3. **Composite** = mean of the available dimension scores, with ``coverage`` = the
    number of dimensions with data (of six); ``weakest``/``strongest`` = the dimensions
    with the lowest/highest score (ties: the first in ``DIMENSIONS`` order).
+   **Hostility** discounts it: ``composite × (1 − hostility)``, where ``hostility``
+   (0–1) is the largest weight of :data:`amity.indicators.HOSTILITY` whose condition the
+   pair-year's conflict indicators meet (war 1, a minor armed conflict or a fatal dispute
+   0.75, use of force 0.5, a threat, a display or a rivalry 0.25), 0 when they are known
+   and none holds, NA (no discount) when none is known; ``score_conflict`` =
+   100 × (1 − hostility) shows it beside the dimension scores.
 4. **Trend** = OLS slope (points per year) of a score over the last ``window`` (5)
    years ending at each year, over the years with a value (at least 3).
 5. **Break** = a score that differs by at least ``threshold`` (15) points from the
@@ -40,12 +46,12 @@ import ibis
 import ibis.selectors as s
 import pandas as pd
 
-from amity.indicators import DIMENSIONS, INDICATORS
+from amity.indicators import DIMENSIONS, HOSTILITY, INDICATORS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["dynamics", "index_indicators", "percentiles", "score"]
+__all__ = ["dynamics", "hostility_rules", "index_indicators", "percentiles", "score"]
 
 _KEYS = ["a", "b", "year"]
 
@@ -60,6 +66,26 @@ def index_indicators(columns: Sequence[str] | None = None) -> list[str]:
     """
     names = [n for n, i in INDICATORS.items() if i.orientation != "none" and i.in_index]
     return [n for n in names if columns is None or n in columns]
+
+
+def hostility_rules(columns: Sequence[str]) -> list[tuple[str, int, float]]:
+    """The rules of :data:`amity.indicators.HOSTILITY` whose indicator is in ``columns``.
+
+    Examples
+    --------
+    >>> hostility_rules(["a", "b", "year", "rivalry"])
+    [('rivalry', 1, 0.25)]
+    """
+    return [rule for rule in HOSTILITY if rule[0] in columns]
+
+
+def _hostility(panel: ir.Table, rules: Sequence[tuple[str, int, float]]) -> ir.Value:
+    """The pair-year's hostility (0-1), NA when none of the rules' indicators is known."""
+    cols = list(dict.fromkeys(c for c, _, _ in rules))
+    known = ibis.or_(*[panel[c].notnull() for c in cols])
+    level = ibis.greatest(*[ibis.ifelse(panel[c].cast("float64") >= at, w, 0.0)
+                            .fill_null(0.0) for c, at, w in rules])
+    return ibis.ifelse(known, level, ibis.null()).cast("float64")
 
 
 def percentiles(panel: ir.Table, names: Sequence[str]) -> ir.Table:
@@ -117,13 +143,24 @@ def score(panel: ir.Table, indicators: Sequence[str] | None = None) -> ir.Table:
         **{f"score_{d}": pct.percentile.mean(where=pct.dimension == d) for d in dims},
         **{f"n_{d}": pct.percentile.count(where=pct.dimension == d) for d in dims},
     )
+    rules = hostility_rules(panel.columns)
+    if rules:
+        host = panel.select(_h_a=panel.a, _h_b=panel.b, _h_year=panel.year,
+                            hostility=_hostility(panel, rules))
+        wide = wide.left_join(host, [wide.a == host._h_a, wide.b == host._h_b,
+                                     wide.year == host._h_year]).drop("_h_a", "_h_b", "_h_year")
     scores = [wide[f"score_{d}"] for d in dims]
     total = sum((c.fill_null(0.0) for c in scores), ibis.literal(0.0))
     coverage = sum((c.notnull().cast("int64") for c in scores), ibis.literal(0))
     low = ibis.least(*[c.fill_null(1e9) for c in scores])
     high = ibis.greatest(*[c.fill_null(-1e9) for c in scores])
+    mean = (total / coverage.cast("float64")).cast("float64")
+    extra = {}
+    if rules:
+        extra["score_conflict"] = (100.0 * (1.0 - wide.hostility)).cast("float64")
+        mean = (mean * (1.0 - wide.hostility.fill_null(0.0))).cast("float64")
     return wide.mutate(
-        composite=(total / coverage.cast("float64")).cast("float64"), coverage=coverage,
+        **extra, composite=mean, coverage=coverage,
         # the first dimension (DIMENSIONS order) at the lowest / highest score
         weakest=ibis.cases(*[(c == low, d) for c, d in zip(scores, dims, strict=True)],
                            else_=None),

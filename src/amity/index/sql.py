@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from amity.index.score import index_indicators
+from amity.index.score import hostility_rules, index_indicators
 from amity.indicators import DIMENSIONS, INDICATORS
 
 __all__ = ["index_sql"]
@@ -102,7 +102,8 @@ def index_sql(table: str, columns: Sequence[str], indicators: Sequence[str] | No
         raise ValueError("the panel has no index indicators")
     dims = [d for d in DIMENSIONS if any(INDICATORS[n].dimension == d for n in names)]
     scores = [f"score_{d}" for d in dims]
-    series = ["composite", *scores]
+    rules = hostility_rules(columns)
+    series = ["composite", *scores, *(["score_conflict"] if rules else [])]
     ranked = [f"_ix_r{i} AS (\n  {_ranked_sql(table, n, INDICATORS[n].orientation == 'lower')})"
               for i, n in enumerate(names)]
     joins = "\n".join(f"  LEFT JOIN _ix_r{i} AS r{i} ON r{i}.year = t.year "
@@ -120,18 +121,29 @@ def index_sql(table: str, columns: Sequence[str], indicators: Sequence[str] | No
                                   for s, d in zip(scores, dims, strict=True)) + " END"
 
     dynamics_ctes, dyn = _dynamics_sql("_ix_scored", series, window, threshold)
+    host = (["hostility", "score_conflict"] if rules else [])
     out = ["a", "b", "year", *(f"p_{n}" for n in names), *scores, *(f"n_{d}" for d in dims),
-           "composite", "coverage", "weakest", "strongest"]
+           *host, "composite", "coverage", "weakest", "strongest"]
+    mean = f"({total}) / CAST({coverage} AS DOUBLE)"
+    hostility, conflict = "", ""
+    if rules:  # the hostility of amity.indicators.HOSTILITY, discounting the composite
+        known = " OR ".join(f"t.{_q(c)} IS NOT NULL" for c in dict.fromkeys(r[0] for r in rules))
+        level = ", ".join(f"CASE WHEN CAST(t.{_q(c)} AS DOUBLE) >= {at} THEN {w!r} ELSE 0.0 "
+                          "END" for c, at, w in rules)
+        hostility = (f",\n    CAST(CASE WHEN {known} THEN greatest({level}) END AS DOUBLE) "
+                     "AS hostility")
+        conflict = "CAST(100.0 * (1.0 - hostility) AS DOUBLE) AS score_conflict, "
+        mean = f"{mean} * (1.0 - coalesce(hostility, 0.0))"
     return f"""WITH {", ".join(ranked)},
 _ix_pct AS (
-  SELECT t.a, t.b, t.year, {", ".join(f"r{i}.p AS p_{n}" for i, n in enumerate(names))}
+  SELECT t.a, t.b, t.year, {", ".join(f"r{i}.p AS p_{n}" for i, n in enumerate(names))}{hostility}
   FROM {_q(table)} AS t
 {joins}),
 _ix_wide AS (
   SELECT *, {", ".join(means)}, {", ".join(f"{count[d]} AS n_{d}" for d in dims)}
   FROM _ix_pct),
 _ix_scored AS (
-  SELECT *, ({total}) / CAST({coverage} AS DOUBLE) AS composite, {coverage} AS coverage,
+  SELECT *, {conflict}{mean} AS composite, {coverage} AS coverage,
          {pick("least", "1e9")} AS weakest, {pick("greatest", "-1e9")} AS strongest
   FROM _ix_wide WHERE {coverage} > 0),
 {dynamics_ctes}

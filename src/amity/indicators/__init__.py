@@ -18,18 +18,29 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from amity.indicators import economic, media, military, multilateral, people, political
-from amity.indicators._base import DIMENSIONS, Family, Indicator, Orientation
+from amity.indicators import (
+    conflict,
+    economic,
+    media,
+    military,
+    multilateral,
+    people,
+    political,
+)
+from amity.indicators._base import DIMENSIONS, INDEX_DIMENSIONS, Family, Indicator, Orientation
 from amity.store.catalog import split_spec
 
 if TYPE_CHECKING:
     from amity.store import Store
 
-__all__ = ["DIMENSIONS", "FAMILIES", "INDICATORS", "Family", "Indicator", "Orientation", "Slice",
-           "default_slices", "default_source"]
+__all__ = ["DIMENSIONS", "FAMILIES", "HOSTILITY", "INDEX_DIMENSIONS", "INDICATORS", "Family",
+           "Indicator", "Orientation", "Slice", "default_slices", "default_source"]
+
+#: How conflict discounts the relationship index (:mod:`amity.indicators.conflict`).
+HOSTILITY = conflict.HOSTILITY
 
 #: Dimension modules in priority order (the order of the catalogue and of the panel).
-_MODULES = (political, economic, multilateral, military, people, media)
+_MODULES = (political, economic, multilateral, military, people, media, conflict)
 
 #: Every indicator, by name.
 INDICATORS: dict[str, Indicator] = {i.name: i for m in _MODULES for i in m.INDICATORS}

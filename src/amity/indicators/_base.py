@@ -22,11 +22,15 @@ if TYPE_CHECKING:
 
     from amity.store import Store
 
-__all__ = ["DIMENSIONS", "Compute", "Family", "Indicator", "Orientation", "finish", "pairs",
-           "resolve_release", "restrict", "restrict_frame", "state_years"]
+__all__ = ["DIMENSIONS", "INDEX_DIMENSIONS", "Compute", "Family", "Indicator", "Orientation",
+           "finish", "pairs", "resolve_release", "restrict", "restrict_frame", "state_years"]
 
 #: The dimensions of a relationship, in the order every table shows them.
-DIMENSIONS = ("political", "economic", "military", "people", "multilateral", "media")
+DIMENSIONS = ("political", "economic", "military", "people", "multilateral", "media",
+              "conflict")
+#: The dimensions whose scores (percentiles among pairs) make the composite; conflict
+#: discounts it instead (:data:`amity.indicators.HOSTILITY`).
+INDEX_DIMENSIONS = DIMENSIONS[:6]
 Orientation = Literal["higher", "lower", "none"]
 #: ``compute(store, release, countries, years)`` → ``a, b, year`` and the indicators.
 Compute = Callable[["Store", "str | None", "list[str] | None", "tuple[int, int] | None"],

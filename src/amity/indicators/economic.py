@@ -1,7 +1,8 @@
 """Economic dimension: bilateral goods trade, trade intensity and trade complementarity.
 
-For a directed pair (a, b) and year, from one trade source (default COW Trade 4.0, then
-the sources of :data:`FAMILIES` year by year):
+For a directed pair (a, b) and year, from one trade source (default COW Trade 4.0 to 2014,
+then UN Comtrade's reported totals to 2022, then the other sources of :data:`FAMILIES`
+for the years no earlier one covers):
 
 * ``trade_a_to_b_usd`` — exports of a to b (``trade_dyadic`` row exporter a, importer b);
 * ``trade_b_to_a_usd`` — exports of b to a;
@@ -227,7 +228,8 @@ def _trade(source: str) -> Family:
 
 
 FAMILIES = (
-    *(_trade(source) for source in ("cow_trade", "dots", "comtrade", "ots", "wits")),
+    *(_trade(source) for source in ("cow_trade", "comtrade_totals", "dots", "comtrade", "ots",
+                                    "wits")),
     Family("ots", ("trade_intensity_a_to_b", "trade_complementarity_a_b"), lambda s, r, c, y:
            trade_indices_dyadic(s, source="ots", release=r, countries=c, years=y)),
 )

@@ -172,7 +172,8 @@ def un_votes_dyadic(
     store
         An open store with ``unvotes`` ingested.
     release
-        ``unvotes-0.3.0`` (default) or ``voeten-2017``.
+        ``unvotes-0.3.0`` (default, to 2019), ``voeten-2017`` or ``undl-2025`` (the UN
+        Digital Library's 2025 General Assembly votes; calendar years).
     countries
         ISO3 codes to keep (both members of a pair must be among them).
     years

@@ -17,17 +17,24 @@ from amity.sources import (
     atop,
     baci,
     comtrade,
+    comtrade_totals,
     cow,
     cow_trade,
+    cow_war,
     dots,
     engagements,
     gdelt,
     icews,
+    mid,
     migration,
     openflights,
     ots,
+    rivalries,
     sipri,
+    sipri_register,
     students,
+    ucdp,
+    undl,
     unvotes,
     wdi,
     wits,
@@ -36,8 +43,9 @@ from amity.sources import (
 
 __all__ = ["Dataset", "all_datasets", "get_dataset", "source_names", "user_dataset"]
 
-_MODULES = (amity_countries, cow, unvotes, cow_trade, dots, comtrade, ots, wits, baci, wto,
-            atop, sipri, openflights, migration, students, wdi, gdelt, icews, engagements)
+_MODULES = (amity_countries, cow, unvotes, undl, cow_trade, dots, comtrade, comtrade_totals, ots,
+            wits, baci, wto, atop, mid, ucdp, cow_war, rivalries, sipri, sipri_register,
+            openflights, migration, students, wdi, gdelt, icews, engagements)
 
 
 def all_datasets() -> tuple[Dataset, ...]:

@@ -447,22 +447,27 @@ _GEOWAVE = ("https://raw.githubusercontent.com/spohnan/geowave/"
 DATASETS = (
     Dataset(
         source="gdelt", release="v2-sample",
-        title="GDELT 2.0 Event export files: four 15-minute files (2016-10-13 15:15, "
-        "2018-01-01 00:00, 2018-03-26 04:45, 2019-10-24 14:30)",
+        title="GDELT 2.0 Event export files: six 15-minute files (2015-10-27 22:00, "
+        "2016-10-13 15:15, 2018-01-01 00:00, 2018-03-26 04:45, 2019-01-21 22:00, "
+        "2019-10-24 14:30)",
         publisher="The GDELT Project", citation=_CITATION, licence=_LICENCE,
         homepage="https://www.gdeltproject.org/data.html",
         files=(
+            RemoteFile("gdelt/events_v2/20151027220000.export.CSV.gz",
+                       "019aa89f2e8bee31397deaafeecac7dbe7a176a241258f7a661161d2d6b25c75"),
             RemoteFile("gdelt/events_v2/20161013151500.export.CSV.gz",
                        "e1802cc511a19d6bf4cfffbb66f7796814c2034ed018d85ed17f3ed4b3e163e7"),
             RemoteFile("gdelt/events_v2/20180101000000.export.CSV.gz",
                        "ab0c829afac5e5e23b372a0896d404093d8ee8abadb20d068a997ab79decdda3"),
             RemoteFile("gdelt/events_v2/20180326044500.export.CSV.gz",
                        "0ac0e81dc24a88b54a3af0c8d8b81ab3655193d4ab8c8436b9a59d0a30c931e5"),
+            RemoteFile("gdelt/events_v2/20190121220000.export.CSV.gz",
+                       "2aca9410cf683485382ef0f181f479f5353b87c630a206e67becbdce9b9c85e7"),
             RemoteFile("gdelt/events_v2/20191024143000.export.CSV.gz",
                        "0291aa0119d5d27429dbc138b2978f8b83f4f37fe432bebed72e5de48d35e45c"),
         ),
         parse=_parse, tables=("events",), file_period=file_period,
-        caveats=(("four 15-minute files, about one hour of GDELT's news stream in all: "
+        caveats=(("six 15-minute files, an hour and a half of GDELT's news stream in all: "
                   "a sample, not a count of a year's events"), *_CAVEATS),
     ),
     Dataset(

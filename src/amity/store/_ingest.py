@@ -89,7 +89,7 @@ def swap_in(con: Any, catalog: Catalog, base: Callable[[str], str], dataset: Dat
     if missing:
         raise StoreError(f"{dataset.key}: the parser returned no {missing} table")
     rows = {name: len(frame) for name, frame in result.tables.items()}
-    start, end = coverage(result.tables)
+    start, end = result.coverage or coverage(result.tables)
     files = [FileRecord(name, digest, period=dataset.file_period(name)
                         if dataset.file_period else None)
              for name, digest in sorted(hashes.items())]
