@@ -37,11 +37,17 @@ RESULTS = HERE / "results" / "claims.md"
 BENCHMARKS_MD = _common.REPO / "BENCHMARKS.md"
 ARTICLE = _common.REPO.parent / "shared" / "examples" / "pakistan-russia-strategic-imperatives.txt"
 WORDS = 20_000
-SOURCES = ["amity_countries", "cow_states", "cow_igo", "unvotes", "cow_trade", "dots",
-           "comtrade", "ots", "wits", "wto", "timeline"]
+SOURCES = ["amity_countries", "amity_regions", "cow_states", "cow_igo", "unvotes",
+           "cow_trade", "dots", "comtrade", "comtrade_totals", "ots", "wits", "wto",
+           "timeline", "undl", "wdi", "migration", "sipri"]
+#: The text's date, as `amity check --date` gives it (relative times resolve against it).
+DATE = "2023-06-01"
 PAIRS = [("Pakistan", "Russia"), ("India", "Russia"), ("Pakistan", "China"),
          ("China", "Russia"), ("India", "United States"), ("Turkey", "Russia"),
          ("Kazakhstan", "Russia"), ("Iran", "Pakistan")]
+DEMONYMS = {"Pakistan": "Pakistanis", "Russia": "Russians", "India": "Indians",
+            "China": "Chinese", "United States": "Americans", "Turkey": "Turks",
+            "Kazakhstan": "Kazakhs", "Iran": "Iranians"}
 CAPITALS = {"Pakistan": "Islamabad", "Russia": "Moscow", "India": "New Delhi",
             "China": "Beijing", "United States": "Washington", "Turkey": "Ankara",
             "Kazakhstan": "Astana", "Iran": "Tehran"}
@@ -60,6 +66,16 @@ TEMPLATES = [
     "The two sides aim to raise trade between {a} and {b} to ${g} billion.",
     "The deal between {a} and {b} is worth Rs {g} billion.",
     "Relations between {a} and {b} have deep historical roots and a promising future.",
+    "{b} is the {o}-largest trading partner of {a}.",
+    "{a}'s trade deficit with {b} was ${g} billion in {y}.",
+    "Trade between {a} and {b} was ${m} million last year.",
+    "{a}-{b} trade stood at ${m} million in {y}-{yy}.",
+    "{a}'s GDP was ${g}0 billion in {y}.",
+    "{a} is the world's {o} most populous country.",
+    "About {g}00,000 {dem} live in {b}.",
+    "{b} voted against the General Assembly resolution on Ukraine.",
+    "{b}'s share of {a}'s arms imports was {p}% in 2017-21.",
+    "Trade between {a} and {b} has been rising steadily since {y}.",
     "Analysts in {ca} argue that the partnership with {b} deserves more attention.",
 ]
 
@@ -76,7 +92,8 @@ def build_text(words: int = WORDS, seed: int = 7) -> str:
         sentence = rng.choice(TEMPLATES).format(
             a=a, b=b, y=y, y1=y + 1, m=m, m2=max(10, m + rng.randrange(-300, 300, 10)),
             p=rng.randint(40, 95), g=rng.randint(2, 20), org=rng.choice(["SCO", "UN", "OIC"]),
-            ca=CAPITALS[a], cb=CAPITALS[b])
+            ca=CAPITALS[a], cb=CAPITALS[b], yy=str(y + 1)[2:],
+            o=rng.choice(["second", "third", "fifth", "tenth"]), dem=DEMONYMS[a])
         parts.append(sentence)
         count += len(sentence.split())
     return parts[0] + "\n" + "\n".join(" ".join(parts[i:i + 5]) for i in range(1, len(parts), 5))
@@ -99,11 +116,11 @@ def child_measure(store_path: str) -> None:
     text = build_text()
     store = Store(store_path, read_only=True)
     start = time.perf_counter()
-    cold = check(text, store=store)
+    cold = check(text, store=store, date=DATE)
     cold_s = time.perf_counter() - start
     best_x, times_x, claims = _common.best_of(lambda: extract(text), repeat=3, warmup=0)
-    best_c, times_c, report = _common.best_of(lambda: check(text, store=store), repeat=3,
-                                              warmup=0)
+    best_c, times_c, report = _common.best_of(lambda: check(text, store=store, date=DATE),
+                                              repeat=3, warmup=0)
     same = json.dumps(report.to_dict(), sort_keys=True) == json.dumps(cold.to_dict(),
                                                                       sort_keys=True)
     kinds: dict[str, int] = {}
@@ -132,8 +149,10 @@ def _section(m: dict, info: dict[str, str], ingest: dict, level: str = "##") -> 
 `amity check` on one text of {m['words']:,} words ({m['chars']:,} characters): the flagship
 article followed by synthetic paragraphs from fixed templates (trade values, flows,
 series, ranges, UN vote agreement, memberships, visits, agreements, forecasts, rupee
-amounts and sentences without claims) over eight country pairs, seeded so every run reads
-the same text (`benchmarks/bench_claims.py`). The store holds these sources, ingested
+amounts, partner ranks, balances, fiscal years, relative years, GDP and population, migrants,
+resolution votes, arms shares, trends and sentences without claims) over eight country
+pairs, seeded so every run reads the same text (`benchmarks/bench_claims.py`), checked as
+of {DATE} (`--date`). The store holds these sources, ingested
 from the mirror before timing ({ingest}): {", ".join(SOURCES)}. One child process; `extract` is the
 parse alone (no store), `check` everything: parse, queries (one per source and release
 for all the text's countries, then cached within the check) and verdicts, from a fresh

@@ -24,7 +24,9 @@ from amity.timeline import COLUMNS, DERIVED_CODES, derived_engagements, timeline
 from tests.conftest import DATA
 
 TL = DATA / "timeline"
-STARTER = Path(str(resources.files("amity") / "data" / "timeline" / "pak_rus.csv"))
+STARTER_DIR = Path(str(resources.files("amity") / "data" / "timeline"))
+STARTER = STARTER_DIR / "pak_rus.csv"
+PAIR_FILES = sorted(STARTER_DIR.glob("*.csv"))
 
 
 # -- the file format ----------------------------------------------------------------
@@ -95,13 +97,33 @@ def test_skip_mode_counts_bad_rows() -> None:
 
 
 # -- the starter set -----------------------------------------------------------------
-def _starter_rows() -> list[dict[str, str]]:
-    with open(STARTER, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def _starter_rows(path: Path | None = None) -> list[dict[str, str]]:
+    """The rows of one packaged timeline file, or of all of them."""
+    rows = []
+    for one in [path] if path else PAIR_FILES:
+        with open(one, encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def test_packaged_pair_files() -> None:
+    # Pakistan-Russia plus at least 20 more pairs, one file each, every row sourced
+    assert len(PAIR_FILES) >= 21 and STARTER in PAIR_FILES
+    for path in PAIR_FILES:
+        rows = _starter_rows(path)
+        assert len(rows) >= 5, path.name
+        pair = {countries.to_iso3(r["a"]) for r in rows if r["b"]} | {
+            countries.to_iso3(r["b"]) for r in rows if r["b"]}
+        assert len(pair) == 2, (path.name, pair)  # one pair per file
+        for row in rows:
+            assert row["source_publisher"].strip() and row["source_title"].strip(), row
+            assert row["source_date"].strip(), row
+            assert not row["source_url"] or row["source_url"].startswith(
+                ("http://", "https://")), row
 
 
 def test_starter_set_integrity() -> None:
-    rows = _starter_rows()
+    rows = _starter_rows(STARTER)
     assert 30 <= len(rows) <= 50
     for row in rows:
         assert row["source_publisher"].strip() and row["source_title"].strip(), row
@@ -109,16 +131,17 @@ def test_starter_set_integrity() -> None:
         assert not row["source_url"] or row["source_url"].startswith(("http://", "https://"))
         assert countries.to_iso3(row["a"]) in ("PAK", "RUS")
         assert row["b"] == "" and row["kind"] == "membership" or countries.to_iso3(row["b"])
-    keys = [(r["date"], r["a"], r["b"], r["kind"], r["title"].casefold()) for r in rows]
+    every = _starter_rows()
+    keys = [(r["date"], r["a"], r["b"], r["kind"], r["title"].casefold()) for r in every]
     assert len(set(keys)) == len(keys)
     # the rows the flagship article and the brief rely on
     assert any(r["date"].startswith("1965") and r["kind"] == "visit" for r in rows)
     assert any(r["date"] == "1973-12-30" and "Steel" in r["title"] for r in rows)
     assert any(r["date"].startswith("2017") and r["kind"] == "membership"
                and "Shanghai Cooperation Organisation" in r["title"] for r in rows)
-    # the parser reads every row and keeps the ids unique
+    # the parser reads every row of every file and keeps the ids unique
     frame = DATASETS[0].parse({}, "error").tables["engagements"]
-    assert len(frame) == len(rows) and frame["id"].is_unique
+    assert len(frame) == len(every) and frame["id"].is_unique
     assert set(frame["derived"]) == {False}
 
 
@@ -129,7 +152,7 @@ def test_setup_ingests_starter_set(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store = Store(tmp_path / "s.duckdb")
     events = setup(store, sources=["timeline"])
     assert [e.status for e in events] == ["ingested"]
-    assert events[0].report.rows == {"engagements": len(_starter_rows())}
+    assert events[0].report.rows == {"engagements": len(_starter_rows())}  # every file
     assert store.releases("timeline") == ["amity-starter-1"]
 
 
@@ -225,13 +248,16 @@ def test_timeline_merges_curated_and_derived(store: Store) -> None:
         ("2022-09-15", "meeting", False),    # Samarkand
     ]
     whole = timeline(store, "RUS", "PAK", include_derived=False)
-    assert len(whole) == len(_starter_rows()) and not whole["derived"].any()
-    assert whole["date"].is_monotonic_increasing
-    assert (whole["kind"] == "membership").sum() == 2  # Pakistan's SCO rows
-    # no PAK-IND rows in the starter set: only Pakistan's own memberships show
+    memberships = [r for r in _starter_rows() if not r["b"] and r["a"] == "PAK"]
+    assert len(whole) == len(_starter_rows(STARTER)) + len(memberships) - 2
+    assert not whole["derived"].any() and whole["date"].is_monotonic_increasing
+    # Pakistan's SCO rows (in pak_rus.csv) and its 1955 SEATO/CENTO row (pak_usa.csv)
+    assert (whole["kind"] == "membership").sum() == 3
+    # a pair with its own file: its rows, plus each country's memberships
     other = timeline(store, "PAK", "IND", include_derived=False)
-    assert list(other["kind"]) == ["membership", "membership"]
-    assert timeline(store, "USA", "IND", include_derived=False).empty
+    assert (other["kind"] == "membership").sum() == 4  # 3 Pakistani, India's SCO row
+    assert len(other) == len(_starter_rows(STARTER_DIR / "ind_pak.csv")) + 4
+    assert timeline(store, "KOR", "BRA", include_derived=False).empty
 
 
 def test_timeline_without_data(tmp_path: Path) -> None:

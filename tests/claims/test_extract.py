@@ -221,7 +221,7 @@ def test_years_inside_amounts_are_not_dates() -> None:
 
 @pytest.mark.parametrize(("text", "want"), [
     ("the late 1990s", (1997, 1999, "decade")), ("the early 2000s", (2000, 2003, "decade")),
-    ("FY2017-18", (2017, 2018, "range")), ("between 2010 and 2015", (2010, 2015, "range")),
+    ("FY2017-18", (2017, 2018, "fiscal")), ("between 2010 and 2015", (2010, 2015, "range")),
     ("since 2001", (2001, None, "open")), ("30 December 1973", (1973, 1973, "day")),
     ("Dec. 30, 1973", (1973, 1973, "day")), ("2017-06-09", (2017, 2017, "day")),
 ])

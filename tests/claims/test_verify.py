@@ -125,8 +125,11 @@ def test_sources_disagree_is_disputed(store: Store) -> None:
 
 
 def test_ots_alone_decides_with_its_caveat(store: Store) -> None:
+    # OTS alone: at best approximately (its levels run high), and it never contradicts
     r = one(store, "Bilateral trade was $800 million in 2006.")
-    assert r.verdict == "supported" and "OTS levels run 20-50% high" in r.reason
+    assert r.verdict == "approximately" and "OTS levels run 20-50% high" in r.reason
+    r = one(store, "Bilateral trade was $400 million in 2006.")
+    assert r.verdict == "unverifiable" and "never contradicts" in r.reason
 
 
 def test_missing_data_is_unverifiable_never_contradicted(store: Store) -> None:
@@ -186,8 +189,10 @@ def test_membership(store: Store, text: str, verdict: str, why: str) -> None:
     ("President Zardari visited Moscow in 1990.", "unverifiable"),
     ("Pakistan and Russia signed a trade agreement in 1965.", "supported"),
     ("Pakistan and Russia signed trade and cultural agreements in the 1960s.", "unverifiable"),
+    # the foundation stone was laid on that date, the opening came years later: half right
     ("The inauguration of the Pakistan Steel Mill on December 30, 1973 was a milestone.",
-     "contradicted"),
+     "approximately"),
+    ("Pakistan Steel Mills was inaugurated on 30 June 1990.", "contradicted"),
     ("Pakistan Steel Mills was inaugurated on 15 January 1985.", "supported"),
     ("Pakistan Steel Mills was inaugurated on 17 January 1985.", "approximately"),
 ])
@@ -198,6 +203,7 @@ def test_engagements(store: Store, text: str, verdict: str) -> None:
 def test_steel_mill_reason_names_both_events(store: Store) -> None:
     r = one(store, "The inauguration of the Pakistan Steel Mill on December 30, 1973.")
     assert "1985-01-15" in r.reason and "1973-12-30 (Foundation stone" in r.reason
+    assert r.reason.startswith("right date, related event")
 
 
 def test_trade_values_equal_the_profile_rows(store: Store) -> None:
@@ -253,7 +259,7 @@ def test_cli_check_json(store: Store, tmp_path: Path, monkeypatch: pytest.Monkey
     result = runner.invoke(cli.app, ["check", str(text), "--pair", "PAK", "RUS",
                                      "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["claims"][0]["verdict"] == "supported"
+    assert json.loads(result.output)["claims"][0]["verdict"] == "approximately"  # OTS alone
     page = tmp_path / "out.html"
     result = runner.invoke(cli.app, ["check", "-", "--format", "html", "--out", str(page)],
                            input="Pakistan and Russia: bilateral trade was $800 million in "
@@ -297,7 +303,7 @@ def test_article_on_the_real_mirror(real: Store) -> None:
     report = check(ARTICLE.read_text(encoding="utf-8"), store=real)
     verdicts = {r.claim.kind + ":" + r.claim.text[:25]: r.verdict for r in report.results}
     assert report.pair == ("PAK", "RUS") and report.pair_from == "text"
-    assert list(verdicts.values()) == ["supported", "supported", "supported", "contradicted",
+    assert list(verdicts.values()) == ["supported", "supported", "supported", "approximately",
                                        "supported", "approximately", "unverifiable"]
     series = report.results[5]
     cow = next(f for f in series.fit if f["source"] == "cow_trade")

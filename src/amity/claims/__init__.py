@@ -15,6 +15,7 @@ a self-contained page of it; ``docs/claims.md`` documents the JSON.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from amity import countries as _countries
@@ -23,6 +24,7 @@ from amity.claims.compare import TOLERANCE
 from amity.claims.extract import Claim, extract, find_pair
 from amity.claims.html import render_html
 from amity.claims.report import VERDICTS, CheckReport, Evidence, Result
+from amity.claims.scan import dateline
 from amity.claims.verify import verify
 from amity.store import Store, store_scope
 
@@ -45,7 +47,8 @@ def _sources(store: Store, results: list[Result]) -> list[dict]:
 
 
 def check(text: str, pair: Sequence[str] | None = None, store: Store | None = None, *,
-          tolerance: float = TOLERANCE) -> CheckReport:
+          tolerance: float = TOLERANCE,
+          date: str | datetime.date | None = None) -> CheckReport:
     """Find and check every checkable claim in ``text``.
 
     Parameters
@@ -59,6 +62,11 @@ def check(text: str, pair: Sequence[str] | None = None, store: Store | None = No
         An open store (default: the user's, read-only).
     tolerance
         Relative error still called ``approximately`` (default 10 %).
+    date
+        The text's date (``YYYY-MM-DD`` or a :class:`datetime.date`); default: a full date
+        in its first lines (a dateline), else none. Relative times ("last year") are
+        resolved against it, and figures without a year are sought in the years before
+        it; without a date, relative times are ``unverifiable``.
 
     Returns
     -------
@@ -80,12 +88,31 @@ def check(text: str, pair: Sequence[str] | None = None, store: Store | None = No
     else:
         iso = find_pair(text)
         pair_from = "text" if iso else "none"
-    claims = extract(text, pair=iso)
+    as_of, date_from = _as_of(text, date)
+    claims = extract(text, pair=iso, as_of=as_of)
     with store_scope(store) as s:
-        results = verify(claims, s, pair=iso, tolerance=tolerance)
+        results = verify(claims, s, pair=iso, tolerance=tolerance, as_of=as_of)
         sources = _sources(s, results)
     notes: list[str] = []
+    if as_of is None:
+        notes.append("no date for the text: relative times ('last year') cannot be placed "
+                     "(use date=/--date YYYY-MM-DD)")
     if iso is None:
         notes.append("no pair of countries found in the text: claims about 'bilateral' trade "
                      "or 'both countries' cannot be placed (use pair=/--pair)")
-    return CheckReport(text, iso, pair_from, tolerance, results, sources, notes)
+    return CheckReport(text, iso, pair_from, tolerance, results, sources, notes,
+                       date=as_of, date_from=date_from)
+
+
+def _as_of(text: str, date: str | datetime.date | None) -> tuple[datetime.date | None, str]:
+    """The text's date and where it comes from ("given", "text" or "none")."""
+    if isinstance(date, datetime.date):
+        return date, "given"
+    if date is not None:
+        try:
+            return datetime.date.fromisoformat(str(date).strip()), "given"
+        except ValueError:
+            raise InputError(f"date {date!r} is not a date. Fix: write YYYY-MM-DD, e.g. "
+                             "2023-04-28") from None
+    found = dateline(text)
+    return (found, "text") if found else (None, "none")

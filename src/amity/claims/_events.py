@@ -52,11 +52,13 @@ TOPICS: dict[str, tuple[str, str]] = {
 }
 #: Event words: a claim's word → the stem to look for in a timeline title.
 ACTIONS: dict[str, str] = {
-    "inaugurat": "inaugur", "commission": "inaugur", "opened": "inaugur", "opening": "inaugur",
+    "inaugurat": "inaugur", "commissioned": "inaugur", "commissioning": "inaugur",
+    "opened": "inaugur", "opening": "inaugur",
     "foundation": "foundation", "groundbreaking": "foundation", "founded": "found",
     "established": "establish", "establishment": "establish", "launch": "launch",
     "summit": "summit", "visit": "visit", "signed": "sign", "signing": "sign",
     "war": "war", "exercise": "exercise", "meeting": "meet", "talks": "talk",
+    "grant": "grant", "withdr": "withdr", "suspend": "suspen", "expel": "expel",
 }
 _ACTION = re.compile(r"\b(" + "|".join(ACTIONS) + r")\w*", re.IGNORECASE)
 _STOP = frozenset((
@@ -161,6 +163,9 @@ def _visits(text: str, sent: tuple[int, int], ms: list[Mention], main: Period | 
         for v in _VISIT.finditer(clause):
             if _BACKREF.search(clause[max(0, v.start() - 20):v.end()]):
                 continue
+            if re.search(r"\d[\d,.]*\s*(?:million|thousand|lakh)?\s+[A-Z][a-z]+s\b",
+                         clause[:v.start()]):
+                continue  # "4.4 million Russians visited Turkey": travellers, not a visit
             vpos = c0 + v.start()
             before = [x for x in ms if c0 <= x.start < vpos]
             after = [x for x in ms if c0 + v.end() <= x.start < c1]

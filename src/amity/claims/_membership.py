@@ -149,7 +149,7 @@ def country_membership(ctx: Context, org: Org, iso3: str, claim: Claim,
             text = (f"{'member' if not observer else 'observer'} {span}" if span else
                     f"not a {'member' if not observer else 'observer'} {lo}-{hi}")
         outcomes.append(out)
-        release = next(iter(ctx.store.releases("cow_igo")), None)
+        release = next(iter(ctx.releases("cow_igo")), None)
         evidence.append(Evidence("cow_igo", release, hi if not ours else ours[-1], text, "text",
                                  f"{iso3} in {org.cow} (COW IGO, data end {hi})", out))
         why.append(f"COW IGO {text}" + (f" (data end {hi})" if out == "inconclusive" or

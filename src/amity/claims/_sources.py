@@ -98,9 +98,18 @@ def prefetch(ctx: Context, claims: Iterable[Claim]) -> None:
     computed once for all of them (one query per source and release, not per pair)."""
     wanted: set[str] = set()
     for c in claims:
-        if c.kind in ("trade", "vote", "people") and c.partner and not c.not_a_fact:
+        if c.kind in ("trade", "vote", "people", "trend") and c.partner and not c.not_a_fact:
             wanted.update(c.countries[:1] + c.partner[:1])
     ctx.cache["countries"] = frozenset(wanted)
+    owners: set[str] = set()  # countries whose every partner a rank or balance reads
+    for c in claims:
+        if c.not_a_fact:
+            continue
+        if c.kind == "rank" and c.partner:
+            owners.add(c.partner[0])
+        elif (c.kind == "balance" or c.flow == "export_share") and c.countries:
+            owners.add(c.countries[0])
+    ctx.cache["owners"] = frozenset(owners)
 
 
 def _family_frame(ctx: Context, fam: Family, release: str, a: str, b: str) -> pd.DataFrame:
@@ -117,7 +126,7 @@ def _families(ctx: Context, indicator: str, a: str, b: str) -> list[Series]:
     for fam in FAMILIES:
         if indicator not in fam.indicators:
             continue
-        for release in ctx.store.releases(fam.source):
+        for release in ctx.releases(fam.source):
             frame = _family_frame(ctx, fam, release, a, b)
             rows = frame[(frame["a"] == a) & (frame["b"] == b)]
             values = {int(y): float(v) for y, v in zip(rows["year"], rows[indicator], strict=True)
@@ -298,17 +307,24 @@ def _series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
         return series, (f"Trade in {what_product}between {name_of(a)} and {name_of(b)} ({flow}), "
                         "current US$, from every source with bilateral product data")
     if claim.flow == "growth":
-        series = _families(ctx, "trade_total_usd", a, b)
+        measure = claim.measure or ""
+        if measure.startswith(("exports", "imports")):
+            ex, im = (a, b) if measure.startswith("exports") else (b, a)
+            series = _families(ctx, "trade_a_to_b_usd", ex, im)
+            what = f"{name_of(ex)}'s goods exports to {name_of(im)}"
+        else:
+            series = _families(ctx, "trade_total_usd", a, b)
+            what = f"total goods trade between {name_of(a)} and {name_of(b)}"
         for s in series:
             s.values = {y: (v / s.values[y - 1] - 1) * 100 for y, v in s.values.items()
                         if s.values.get(y - 1)}
-            s.unit, s.what = "percent", f"{a}-{b} total trade, change on the year before"
-        return series, (f"Change in total goods trade between {name_of(a)} and {name_of(b)} on "
-                        "the year before, %, every trade source")
+            s.unit, s.what, s.bound = "percent", f"{what}, change on the year before", "growth"
+        return series, (f"Change in {what} on the year before, %, every trade source")
     if claim.flow == "share":
         series = _families(ctx, "trade_share_a", a, b)
         for s in series:
             s.unit, s.what = "share", f"{a}-{b} trade as a share of {a}'s trade"
+        series += _share_with_wto(ctx, a, b, series)
         return series, (f"Trade with {name_of(b)} as a share of {name_of(a)}'s total trade, "
                         "every trade source")
     if claim.flow == "total":
@@ -324,3 +340,28 @@ def _series_for(ctx: Context, claim: Claim) -> tuple[list[Series], str]:
     return series, (f"{name_of(exporter)}'s goods exports to {name_of(importer)}, current US$, "
                     "every trade source (each reports from the exporter's or the importer's "
                     "side)")
+
+
+def _share_with_wto(ctx: Context, a: str, b: str, have: list[Series]) -> list[Series]:
+    """``a``'s trade with ``b`` over its total trade, for the years no family covers:
+    bilateral totals (exporter-reported) over WTO's national totals (exports + imports)."""
+    if not ctx.has("trade_national"):
+        return []
+    t = ctx.store.table("trade_national")
+    nat = t.filter(t.iso3 == a, t.source == "wto").to_pandas().dropna(
+        subset=["exports_usd", "imports_usd"])
+    totals = {int(y): float(e + i) for y, e, i in zip(nat["year"], nat["exports_usd"],
+                                                       nat["imports_usd"], strict=True)}
+    covered = {y for s in have for y in s.values}
+    out = []
+    for s in _families(ctx, "trade_total_usd", a, b):
+        if s.source not in ("comtrade_totals", "dots"):
+            continue
+        values = {y: v / totals[y] for y, v in s.values.items()
+                  if y in totals and y not in covered}
+        if values:
+            out.append(Series(f"{s.source}+wto", s.release, values,
+                              f"{a}-{b} trade ({s.source}) over {a}'s total trade (WTO)",
+                              unit="share", note="bilateral flows as each exporter reports "
+                              "them, over the reporter's own totals"))
+    return out

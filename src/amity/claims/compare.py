@@ -24,6 +24,7 @@ Verdict across sources (:func:`aggregate`)
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Sequence
 from itertools import pairwise
@@ -64,7 +65,20 @@ def compare(amount: Amount, value: float, tol: float = TOLERANCE,
         if q in (None, "about", "nearly", "under") and value > x * (1 + 2 * tol) + half:
             return "contradicted", rounded
         return "inconclusive", rounded
-    if q == "over":
+    if bound == "growth":  # a growth rate: percentage points, and reporters differ
+        diff = abs(value - x)
+        flipped = value * x < 0 and abs(value) > 2 and abs(x) > 2
+        if diff <= max(half, 1.0, 0.02 * abs(x)):
+            return "supported", rounded
+        if diff <= max(5.0, 0.25 * abs(x)) and not flipped:
+            return "approximately", rounded
+        if flipped or diff > max(10.0, 0.5 * abs(x)):
+            return "contradicted", rounded
+        return "inconclusive", rounded
+    if q == "just_over":  # "just over", "a little more than": X to X(1 + tol)
+        outcome = ("supported" if x - half <= value <= x * (1 + tol) + half else
+                   "approximately" if abs(err) <= 2 * tol else "contradicted")
+    elif q == "over":
         outcome = ("supported" if value >= x else
                    "approximately" if value >= x - max(half, tol * x) else "contradicted")
     elif q == "under":
@@ -77,7 +91,8 @@ def compare(amount: Amount, value: float, tol: float = TOLERANCE,
         outcome = ("supported" if abs(err) <= tol or abs(value - x) <= half else
                    "approximately" if abs(err) <= 2 * tol else "contradicted")
     else:
-        outcome = ("supported" if abs(value - x) <= min(half, 0.05 * x) or abs(err) <= 0.005
+        close = 0.02 if amount.unit in ("percent", "points") else 0.005
+        outcome = ("supported" if abs(value - x) <= min(half, 0.05 * x) or abs(err) <= close
                    else "approximately" if abs(err) <= tol or abs(value - x) <= half
                    else "contradicted")
     return outcome, rounded
@@ -182,13 +197,42 @@ def aggregate(outcomes: Sequence[str]) -> str:
     return "unverifiable"
 
 
-def year_mode(claim: Claim) -> tuple[str, tuple[int, int] | None]:
-    """How to pick years: ("fixed" | "within" | "best" | "latest", bounds)."""
-    if claim.years and all(y is not None for y in claim.years):
-        return "fixed", None
+def year_mode(claim: Claim, as_of: datetime.date | None = None
+              ) -> tuple[str, tuple[int, int] | None, str]:
+    """How to pick years: (mode, bounds, why), mode one of "fixed", "within", "best",
+    "latest", "fiscal" or "none" (the claim's period cannot be checked: ``why`` says why).
+
+    With the text's date ``as_of``, years without a number are sought before it: the
+    latest full year before the date, or the 15 years before it for a series.
+    """
     p = claim.period
+    if p is not None and p.precision == "relative":
+        return "none", None, (f"a relative time ('{p.text}') and no date for the text: "
+                              "give its date (--date YYYY-MM-DD) to resolve it")
+    if p is not None and p.precision == "part":
+        return "none", None, (f"a part of a year ('{p.text}'): amity holds yearly figures "
+                              "only")
+    if p is not None and p.precision == "month" and claim.kind == "trade" and \
+            not any(y is not None for y in claim.years):
+        return "none", None, (f"a month ('{p.text}'): amity holds yearly figures only")
+    if p is not None and p.precision == "current":
+        return "none", None, (f"'{p.text}' is the year of the text ({as_of}), not over when "
+                              "it was written: no yearly figure exists yet")
+    if claim.flow == "growth" and p is not None and p.precision in ("range", "decade", "open",
+                                                                     "before"):
+        return "none", None, (f"a change over a period ('{p.text}'): which years it compares "
+                              "is not said")
+    if claim.fiscal:
+        return "fiscal", None, ""
+    if claim.years and all(y is not None for y in claim.years):
+        return "fixed", None, ""
+    before = (as_of.year - 15, as_of.year - 1) if as_of else None
+    if p is not None and p.precision == "before" and p.last is not None:
+        return "within", (p.last - 12, p.last), ""
     if p is not None and p.first is not None and p.last is not None:
-        return "within", (p.first, p.last)
-    if claim.series or claim.tense == "past" or any(y is not None for y in claim.years):
-        return "best", None
-    return "latest", None
+        return "within", (p.first, p.last), ""
+    if p is not None and p.precision == "open" and p.first is not None:
+        return "within", (p.first, as_of.year - 1 if as_of else 9999), ""
+    if claim.series or any(y is not None for y in claim.years):
+        return "best", before, ""
+    return "latest", (before[0], before[1]) if before else None, ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from amity.claims.compare import TOLERANCE
@@ -18,6 +19,14 @@ class Context:
     pair: tuple[str, str] | None = None
     tolerance: float = TOLERANCE
     cache: dict = field(default_factory=dict)
+    as_of: datetime.date | None = None
+
+    def releases(self, source: str) -> list[str]:
+        """The store's releases of ``source`` (asked once per check)."""
+        key = ("releases", source)
+        if key not in self.cache:
+            self.cache[key] = list(self.store.releases(source))
+        return self.cache[key]
 
     def has(self, table: str) -> bool:
         """Whether the store has rows in ``table`` (asked once per check)."""

@@ -23,12 +23,14 @@ Rules that are easy to get wrong, and what this module does:
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from amity.claims import _events
+from amity.claims import _events, _find_other, _find_trade
+from amity.claims._find_trade import DEFICIT, balance_side
 from amity.claims.lexicon import NOT_A_FACT, PRODUCTS
 from amity.claims.scan import (
     Amount,
@@ -81,6 +83,9 @@ class Claim:
     status: str | None = None
     measure: str | None = None
     not_a_fact: str | None = None
+    fiscal: bool = False
+    group_label: str | None = None
+    periods: tuple[Period, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -98,18 +103,26 @@ _PRESENT = re.compile(r"\b(?:is|are|has|have|stands|reaches|amounts|imports|expo
 _TRADE = re.compile(r"\b(?:(?:bilateral|two-way|total)\s+)?"
                     r"(?:trad(?:e|ed|ing)|turnover|commerce)\b", re.IGNORECASE)
 _BILATERAL = re.compile(r"\b(?:bilateral|two-way|between|with)\b", re.IGNORECASE)
-_EXPORT = re.compile(r"\bexport(?:s|ed|ing)?\b", re.IGNORECASE)
-_IMPORT = re.compile(r"\bimport(?:s|ed|ing)?\b", re.IGNORECASE)
+_EXPORT = re.compile(r"\b(?:export(?:s|ed|ing)?|sold|sells?|shipped|ships)\b", re.IGNORECASE)
+_IMPORT = re.compile(r"\b(?:import(?:s|ed|ing)?|bought|buys?|purchased)\b", re.IGNORECASE)
 _OTHER_MONEY = re.compile(r"\b(?:invest\w*|loans?|aid|assistance|credits?|gdp|budget|deals?|"
                           r"contracts?|projects?|pipeline|remittances?|debt|reserves|grants?|"
                           r"package|funds?|funding|market|economy|revenue|sales)\b", re.IGNORECASE)
 _VOTE = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bUN\s+General\s+Assembly\b|\bresolutions?\b",
                    re.IGNORECASE)
-_GROWTH = re.compile(r"\b(grew|grow|rose|rise|increas\w*|jump\w*|climb\w*|up|fell|fall\w*|"
+_GROWTH = re.compile(r"\b(grew|grow|rose|rise|increas\w*|jump\w*|climb\w*|"
+                     r"(?<!made\s)(?<!make\s)up|fell|fall\w*|"
                      r"declin\w*|decreas\w*|drop\w*|down|shr[iu]nk\w*|contract\w*|plung\w*|"
                      r"slump\w*)\s+(?:by\s+)?(?:about\s+|nearly\s+|over\s+|some\s+)?$",
                      re.IGNORECASE)
-_SHARE = re.compile(r"\b(?:share|of\s+(?:its|their|the|total)\b|accounts?\s+for)", re.IGNORECASE)
+_SHARE = re.compile(r"\b(?:share|of\s+(?:its|their|the|total)\b|accounts?\s+for|of\s+[\w.]+[’']s\s+"
+                    r"(?:total\s+|foreign\s+|global\s+|overall\s+|two-way\s+)?trade)",
+                    re.IGNORECASE)
+_SCOPE_MONEY = re.compile(r"\b(?:transit|services|remittanc\w*|touris\w*|crossing|cumulative|"
+                          r"(?:grew|rose|increased|widened|narrowed|fell|dropped|declined)\s+by|"
+                          r"combined|same\s+period|dut(?:y|ies)|tariffs?)\b", re.IGNORECASE)
+_DIFFERENCE = re.compile(r"\s*(?:ahead\s+of|behind|more\s+than\s+(?:with\s+)?[A-Z]|"
+                         r"less\s+than\s+[A-Z])")
 _GROUP = re.compile(r"(?:together|along)\s+with\s+(?:the\s+|its\s+)?neighbou?r(?:ing|s)"
                     r"(?:\s+countries)?|and\s+(?:its\s+)?neighbou?r(?:ing\s+countries|s)",
                     re.IGNORECASE)
@@ -182,13 +195,15 @@ _YEAR_GAP = re.compile(r"[\s,]*(?:in|by|during|for|as\s+of)?\s*(?:the\s+year\s+)
                        re.IGNORECASE)
 
 
-def _year_after(text: str, pos: int, limit: int, ps: list[Period]) -> int | None:
-    """A year written right after ``pos`` ("$600 million in 2013"), before ``limit``."""
+def _year_after(text: str, pos: int, limit: int, ps: list[Period]) -> tuple[int | None, bool]:
+    """A year written right after ``pos`` ("$600 million in 2013"), before ``limit``, and
+    whether it is a fiscal year ("$13.1 billion in 2021-22": its first calendar year)."""
     for p in ps:
         if (pos <= p.start < min(limit, pos + 20) and p.first is not None
-                and p.first == p.last and _YEAR_GAP.fullmatch(text[pos:p.start])):
-            return p.first
-    return None
+                and p.precision in ("year", "fiscal")
+                and _YEAR_GAP.fullmatch(text[pos:p.start])):
+            return p.first, p.precision == "fiscal"
+    return None, False
 
 
 def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str,
@@ -199,10 +214,17 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
     c0, c1 = _clause_of(clauses, first.start)
     context = text[s0:min(s1, last.end + 40)]
     before = text[s0:first.start]
-    years = []
+    years: list[int | None] = []
+    fiscal = False
     for i, a in enumerate(group):
         limit = group[i + 1].start if i + 1 < len(group) else s1
-        years.append(_year_after(text, a.end, limit, ps))
+        year, fy = _year_after(text, a.end, limit, ps)
+        years.append(year)
+        fiscal = fiscal or fy
+    main_p = next((p for p in ps if p.precision not in ("vague",)), None)
+    if len(group) == 1 and years[0] is None and main_p is not None and \
+            main_p.precision == "fiscal":
+        years, fiscal = [main_p.first], True
     elements = [(a.start, a.end) for a in group]
     product = None
     for key, rx in _PRODUCT_RES:
@@ -218,12 +240,29 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
         near = [(-m.start(), k, m) for k, rx in flows
                 for m in rx.finditer(context, first.start - s0)]
     out: dict = {"kind": "trade", "product": product, "amounts": tuple(group),
-                 "years": tuple(years), "series": how == "series", "is_range": how == "range"}
+                 "years": tuple(years), "series": how == "series", "is_range": how == "range",
+                 "fiscal": fiscal}
     inside = [m for m in ms if s0 <= m.start < s1]
     isos = list(dict.fromkeys(m.iso3 for m in inside))
     flow_m: re.Match[str] | None = None
     if near:
         _, out["flow"], flow_m = max(near, key=lambda t: t[0])
+    scope = _SCOPE_MONEY.search(text, c0, c1) or _DIFFERENCE.match(text, last.end, s1)
+    if scope is not None:
+        out.update(kind="money", measure=scope.group().strip().lower(), countries=tuple(isos))
+        out["not_a_fact"] = _cue(text, c0, min(c1, first.end + 25))
+        out["elements"] = elements
+        return out
+    deficit = (list(DEFICIT.finditer(text, max(s0, first.start - 60), first.start))
+               or list(DEFICIT.finditer(text, last.end, min(s1, last.end + 30))))
+    if deficit and not _cue(text, deficit[-1].end(), first.start):
+        owner, other_side, side = balance_side(text, s0, s1, deficit[-1], inside, pair)
+        if owner is not None:
+            out.update(kind="balance", flow="balance", measure=side, countries=(owner,),
+                       partner=(other_side,) if other_side else (), tense=_tense(text[c0:last.end]),
+                       not_a_fact=_cue(text, c0, min(c1, first.end + 25)),
+                       elements=elements + [(deficit[-1].start(), deficit[-1].end())])
+            return out
     if flow_m is None:
         other = _OTHER_MONEY.search(before) or _OTHER_MONEY.search(context)
         out.update(kind="money", measure=other.group().lower() if other else None,
@@ -235,7 +274,8 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
         fpos = s0 + flow_m.start()
         pre = [m.iso3 for m in inside if m.start < fpos]
         post = [m for m in inside if m.start > fpos]
-        partner_word = re.compile(r"\b(?:to|from|with)\s+(?:the\s+)?$", re.IGNORECASE)
+        partner_word = re.compile(r"\b(?:to|from|with|sold|sells|shipped)\s+(?:the\s+)?$",
+                                  re.IGNORECASE)
         partner = [m.iso3 for m in post
                    if partner_word.search(text[max(s0, m.start - 12):m.start])]
         group_m = _GROUP.search(context)
@@ -272,7 +312,8 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
 
 
 def _percent_claim(text: str, sent: tuple[int, int], a: Amount, ms: list[Mention],
-                   pair: tuple[str, str] | None, clauses: list[tuple[int, int]]) -> dict:
+                   pair: tuple[str, str] | None, clauses: list[tuple[int, int]],
+                   ps: list[Period]) -> dict:
     s0, s1 = sent
     c0, c1 = _clause_of(clauses, a.start)
     context = text[s0:s1]
@@ -282,9 +323,30 @@ def _percent_claim(text: str, sent: tuple[int, int], a: Amount, ms: list[Mention
                  "partner": countries[1:2], "elements": [(a.start, a.end)]}
     vote = _VOTE.search(context)
     share, trade = _SHARE.search(context), _TRADE.search(context)
-    if vote:
+    direction = _EXPORT.search(text, c0, a.start) or _IMPORT.search(text, c0, a.start)
+    year = next((p for p in ps if p.start >= a.end and p.first is not None), None) or \
+        next((p for p in ps if p.first is not None and p.precision in ("year", "fiscal")), None)
+    if year is not None and year.precision in ("year", "fiscal"):
+        out.update(years=(year.first,), fiscal=year.precision == "fiscal")
+    if re.search(r"\b(?:deficit|surplus|gap|imbalance|population|crude|oil|tariff\s+lines|"
+                 r"crossing|transit|services|port|border|"
+                 r"in\s+(?:australian|canadian|local)\s+(?:dollars|currency)|"
+                 r"(?:australian|canadian)[\s-]dollar\s+terms)\b", context, re.IGNORECASE):
+        out.update(kind="percent", measure="not a trade share or growth")
+    elif vote:
         out.update(kind="vote", measure="un_agreement")
         out["elements"].append((s0 + vote.start(), s0 + vote.end()))
+    elif direction and not trade and (verb := _GROWTH.search(text[max(s0, a.start - 40):a.start])):
+        down = re.match(r"(?:fell|fall|declin|decreas|drop|down|shr[iu]nk|contract|plung|slump)",
+                        verb.group(1), re.IGNORECASE)
+        flow = "exports" if _EXPORT.fullmatch(direction.group()) else "imports"
+        out.update(kind="trade", flow="growth", measure=f"{flow} growth",
+                   amounts=(replace(a, value=-a.value) if down else a,))
+        who = [m for m in ms if c0 <= m.start < a.start]
+        subject = next((m.iso3 for m in who if m.start < direction.start()), None)
+        other = next((m.iso3 for m in who if m.start > direction.start()), None)
+        if subject and other:
+            out["countries"], out["partner"] = (subject,), (other,)
     elif trade and (verb := _GROWTH.search(text[max(s0, a.start - 40):a.start])):
         down = re.match(r"(?:fell|fall|declin|decreas|drop|down|shr[iu]nk|contract|plung|slump)",
                         verb.group(1), re.IGNORECASE)
@@ -336,14 +398,18 @@ def _people_claims(text: str, sent: tuple[int, int], ms: list[Mention], found: l
                         qualifier(text[:m.start()], m.start()), half_step(num) * scale, num)
         noun = "students" if m.group("noun") == "students" else "migrants"
         c0, c1 = _clause_of(clauses, m.start())
-        out.append({"kind": "people", "measure": f"{noun}_a_in_b", "amounts": (amount,),
+        went = re.search(r"\b(?:have\s+gone|went|gone\s+to|since\s+(?:the\s+)?\d{4})",
+                         text[c0:c1], re.IGNORECASE)
+        out.append({"kind": "people", "amounts": (amount,),
+                    "measure": "migrants_flow" if went and noun == "migrants" else f"{noun}_a_in_b",
                     "countries": (origin,), "partner": (after[0].iso3,), "years": (None,),
                     "tense": _tense(text[c0:c1]), "not_a_fact": _cue(text, c0, c1),
                     "elements": [(m.start(), m.end()), (after[0].start, after[0].end)]})
     return out
 
 
-def extract(text: str, pair: tuple[str, str] | None = None) -> list[Claim]:
+def extract(text: str, pair: tuple[str, str] | None = None, *,
+            as_of: datetime.date | None = None) -> list[Claim]:
     """The checkable claims in ``text``, in text order.
 
     Parameters
@@ -353,6 +419,9 @@ def extract(text: str, pair: tuple[str, str] | None = None) -> list[Claim]:
     pair
         The two countries the text is about (ISO3), for "bilateral trade" and "both
         countries"; default :func:`find_pair`.
+    as_of
+        The text's date, against which relative times ("last year", "in the past
+        decade") are resolved; without it they stay unresolved (and unverifiable).
 
     Examples
     --------
@@ -368,21 +437,41 @@ def extract(text: str, pair: tuple[str, str] | None = None) -> list[Claim]:
     for s0, s1 in sentences(text):
         ms = all_mentions[bisect.bisect_left(starts, s0):bisect.bisect_left(starts, s1)]
         found = amounts(text, s0, s1)
-        ps = periods(text, s0, s1, taken=[(a.start, a.end) for a in found])
+        ps = periods(text, s0, s1, taken=[(a.start, a.end) for a in found], as_of=as_of)
         clauses = _clauses(text, s0, s1)
         main = next((p for p in ps if p.precision != "vague"), None) or (ps[0] if ps else None)
         if main is None and previous is not None and _ANAPHORA.match(text[s0:s1]):
             main = previous
-        here: list[dict] = []
-        money = [a for a in found if a.unit not in ("percent", "points")]
+        sent = (s0, s1)
+        here: list[dict] = (_find_trade.rank_claims(text, sent, ms, ps, main)
+                            + _find_trade.sign_claims(text, sent, ms, main, pair)
+                            + _find_trade.share_claims(text, sent, ms, main, found)
+                            + _find_other.claims(text, sent, ms, ps, main, pair, found, as_of))
+        taken = [t for c in here for t in c.pop("taken", ())]
+        free = [a for a in found if not any(t0 <= a.start < t1 for t0, t1 in taken)]
+        money = [a for a in free if a.unit not in ("percent", "points")]
         for group, how in _group_amounts(text, money):
-            here.append(_money_claim(text, (s0, s1), group, how, ms, ps, pair, clauses))
-        for a in (a for a in found if a.unit in ("percent", "points")):
-            here.append(_percent_claim(text, (s0, s1), a, ms, pair, clauses))
-        here += _people_claims(text, (s0, s1), ms, found, clauses)
-        engaged = _events.engagement_claims(text, (s0, s1), ms, ps, main, pair, clauses)
-        here += [c for c in engaged if not (here and c["kind"] == "event"
-                                            and c["period"].precision not in ("day", "month"))]
+            here.append(_money_claim(text, sent, group, how, ms, ps, pair, clauses))
+        for a in (a for a in free if a.unit in ("percent", "points")):
+            here.append(_percent_claim(text, sent, a, ms, pair, clauses, ps))
+        if not any(c.get("flow") == "growth" for c in here):
+            here += _find_trade.multiple_claims(text, sent, ms, ps, main, pair)
+        if re.search(r"\baverag", text[s0:s1], re.IGNORECASE):
+            for c in here:
+                if c["kind"] == "trade" and c.get("flow") in ("total", "exports", "imports"):
+                    c.update(measure="average", years=(None,) * len(c["amounts"]),
+                             fiscal=False)
+        if not here:
+            here += _find_trade.trend_claims(text, sent, ms, ps, main, pair, free)
+        if not any(c.get("measure") == "migrants_a_in_b" for c in here):
+            here += _people_claims(text, sent, ms, free, clauses)
+        engaged = [] if _find_other.OUT_OF_SCOPE.search(text, s0, s1) else \
+            _events.engagement_claims(text, (s0, s1), ms, ps, main, pair, clauses)
+        special = any(c["kind"] in ("un_vote", "arms", "first", "rank", "macro") for c in here)
+        here += [c for c in engaged if not (here and c["kind"] == "event" and (
+            special or c["period"].precision not in ("day", "month")))]
+        if not here:
+            here = _find_other.scope_claim(text, sent, main)
         for c in here:
             c.setdefault("period", main)
             if c.get("years") and any(y is not None for y in c["years"]):

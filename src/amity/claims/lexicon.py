@@ -24,24 +24,37 @@ CURRENCIES: dict[str, str] = {
     "us$": "USD", "usd": "USD", "$": "USD", "us dollars": "USD", "dollars": "USD",
     "dollar": "USD", "rs.": "PKR", "rs": "PKR", "pkr": "PKR", "rupees": "PKR", "rupee": "PKR",
     "inr": "INR", "₹": "INR", "₽": "RUB", "rub": "RUB", "roubles": "RUB", "rubles": "RUB",
+    "a$": "AUD", "aud": "AUD", "australiandollars": "AUD", "australiandollar": "AUD",
+    "c$": "CAD", "cad": "CAD", "canadiandollars": "CAD",
     "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "£": "GBP", "gbp": "GBP",
     "pounds": "GBP", "¥": "CNY", "cny": "CNY", "rmb": "CNY", "yuan": "CNY",
 }
 
 #: Qualifier phrases → canonical qualifier.
 QUALIFIERS: dict[str, str] = {
-    "over": "over", "more than": "over", "above": "over", "in excess of": "over",
+    "just over": "just_over", "a little over": "just_over", "slightly over": "just_over",
+    "just above": "just_over", "slightly more than": "just_over",
+    "a little more than": "just_over", "just more than": "just_over",
+    "over": "over", "more than": "over", "exceeded": "over", "exceeds": "over",
+    "exceed": "over", "surpassed": "over", "topped": "over", "tops": "over",
+    "crossed": "over", "passed": "over", "above the": "over", "above": "over",
+    "in excess of": "over",
     "exceeding": "over", "upwards of": "over", "at least": "over", "no less than": "over",
     "about": "about", "around": "about", "approximately": "about", "roughly": "about",
     "some": "about", "an estimated": "about", "estimated": "about", "approx.": "about",
     "nearly": "nearly", "almost": "nearly", "close to": "nearly", "just under": "nearly",
+    "just below": "nearly", "just short of": "nearly", "touched": "about", "touching": "about",
+    "roughly around": "about", "hovering around": "about", "in the region of": "about",
     "up to": "under", "less than": "under", "under": "under", "below": "under",
     "at most": "under", "no more than": "under",
 }
 
 #: Words that make a figure a target, forecast, possibility or opinion (``not_a_fact``).
 NOT_A_FACT: tuple[str, ...] = (
-    r"aims?\s+to", r"aiming", r"targets?", r"targeted", r"goal", r"plans?\s+to", r"planned",
+    r"aims?\s+to", r"aiming", r"aimed\s+(?:for|to|at)", r"agreed\s+to\s+(?:try\s+to\s+)?(?:raise|"
+    r"increase|boost|double|lift)", r"to\s+(?:grow|rise|increase|climb)\s+to", r"try\s+to",
+    r"hopes?\b", r"hoping", r"wants?\b", r"could\s+lift", r"targets?", r"targeted", r"goal",
+    r"plans?\s+to", r"planned",
     r"expected", r"expects?", r"projected", r"projections?", r"forecasts?", r"could", r"would",
     r"may", r"might", r"potential(?:ly)?", r"hopes?\s+to", r"hoping", r"envisage[sd]?",
     r"will", r"shall", r"set\s+to", r"likely", r"intends?\s+to", r"seeks?\s+to", r"want(?:s)?\s+to",

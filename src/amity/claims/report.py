@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 from dataclasses import dataclass, field
@@ -13,7 +14,8 @@ from typing import Any
 
 from amity.claims.extract import Claim
 
-__all__ = ["SCHEMA", "VERDICTS", "CheckReport", "Evidence", "Result", "format_value"]
+__all__ = ["SCHEMA", "VERDICTS", "CheckReport", "Evidence", "Result", "format_value",
+           "ordinal"]
 
 #: Version of the JSON shape.
 SCHEMA = "amity.claims/1"
@@ -83,10 +85,22 @@ class Result:
                 "years": list(c.years), "period": period, "tense": c.tense, "count": c.count,
                 "level": c.level, "person": list(c.person), "topics": list(c.topics),
                 "action": list(c.action), "not_a_fact": c.not_a_fact,
+                "fiscal": c.fiscal, "group_label": c.group_label,
             },
             "evidence": [e.to_dict() for e in self.evidence],
             "fit": self.fit,
         }
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th, 21st.
+
+    >>> ordinal(1), ordinal(12), ordinal(23), ordinal(111)
+    ('1st', '12th', '23rd', '111th')
+    """
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
 
 
 def format_value(value: object, unit: str) -> str:
@@ -123,6 +137,8 @@ class CheckReport:
     results: list[Result]
     sources: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    date: datetime.date | None = None
+    date_from: str = "none"
 
     def counts(self) -> dict[str, int]:
         """How many claims got each verdict (every verdict listed, zeros included)."""
@@ -137,7 +153,9 @@ class CheckReport:
                 "pair": list(self.pair) if self.pair else None, "pair_from": self.pair_from,
                 "tolerance": self.tolerance, "counts": self.counts(),
                 "claims": [r.to_dict() for r in self.results], "sources": self.sources,
-                "notes": self.notes, "text_length": len(self.text)}
+                "notes": self.notes, "text_length": len(self.text),
+                "date": self.date.isoformat() if self.date else None,
+                "date_from": self.date_from}
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON."""

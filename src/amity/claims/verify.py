@@ -9,10 +9,20 @@ get each source's series (:mod:`amity.claims._sources`) and a verdict from
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import replace
 
-from amity.claims import _sources, _verify_events
+from amity.claims import (
+    _arms,
+    _first,
+    _macro,
+    _rank,
+    _sources,
+    _trend,
+    _verify_events,
+    _votes,
+)
 from amity.claims._judge import judge_numeric
 from amity.claims.compare import TOLERANCE
 from amity.claims.context import Context
@@ -30,7 +40,7 @@ def _key(claim: Claim) -> tuple:
             claim.group, claim.org, claim.series, claim.is_range, claim.years,
             (p.first, p.last, p.date, p.precision, p.text) if p else None, claim.tense,
             claim.count, claim.level, claim.person, claim.topics, claim.action, claim.status,
-            claim.measure, claim.not_a_fact,
+            claim.measure, claim.not_a_fact, claim.fiscal, claim.group_label,
             tuple((a.value, a.unit, a.qualifier, a.half_step) for a in claim.amounts))
 
 
@@ -49,6 +59,32 @@ def _verify_claim(ctx: Context, claim: Claim) -> Result:
                       "not checked against data")
     if claim.kind in ("membership", "visit", "agreement", "event"):
         return _verify_events.verify(ctx, claim)
+    if claim.kind == "rank":
+        return _rank.verify_rank(ctx, claim)
+    if claim.kind == "balance":
+        return _rank.verify_balance(ctx, claim)
+    if claim.kind == "macro":
+        return _macro.verify(ctx, claim)
+    if claim.kind == "un_vote":
+        return _votes.verify(ctx, claim)
+    if claim.kind == "arms":
+        return _arms.verify(ctx, claim)
+    if claim.kind == "first":
+        return _first.verify(ctx, claim)
+    if claim.kind == "trend":
+        return _trend.verify_trend(ctx, claim)
+    if claim.kind == "trade" and claim.measure == "average" and claim.countries:
+        return _trend.verify_average(ctx, claim)
+    if claim.kind == "other":
+        what = claim.measure or "this"
+        return Result(claim, "unverifiable", f"{what} (not a quantity amity has data on)",
+                      f"amity has no data on {what}")
+    if claim.kind == "people" and claim.measure == "migrants_flow":
+        return Result(claim, "unverifiable", "people who went abroad over the years",
+                      "a count of departures over years (a flow); amity holds migrant "
+                      "stocks at a date (UN DESA)")
+    if claim.flow == "export_share" and claim.countries and claim.partner:
+        return _rank.verify_export_share(ctx, claim)
     units = {a.unit for a in claim.amounts}
     if claim.kind == "money" or (units - {"USD", "percent", "number"}):
         if units - {"USD", "percent", "points", "number"}:
@@ -71,8 +107,10 @@ def _verify_claim(ctx: Context, claim: Claim) -> Result:
 
 
 def verify(claims: Sequence[Claim], store: Store, *, pair: tuple[str, str] | None = None,
-           tolerance: float = TOLERANCE) -> list[Result]:
-    """Verdicts for ``claims`` (in order), querying ``store`` once per distinct question."""
-    ctx = Context(store, pair, tolerance)
+           tolerance: float = TOLERANCE, as_of: datetime.date | None = None) -> list[Result]:
+    """Verdicts for ``claims`` (in order), querying ``store`` once per distinct question.
+
+    ``as_of`` is the text's date: years are sought before it."""
+    ctx = Context(store, pair, tolerance, as_of=as_of)
     _sources.prefetch(ctx, claims)
     return [verify_claim(ctx, c) for c in claims]

@@ -1,9 +1,10 @@
 """The engagements timeline: curated, user-editable CSV files of visits, agreements, ...
 
 ``timeline/amity-starter-1``
-    The starter set shipped with amity (``amity/data/timeline/*.csv``; today
-    ``pak_rus.csv``, 47 Pakistan–USSR/Russia events 1948–2024), written to the
-    ``engagements`` table with ``derived = False``.
+    The starter set shipped with amity: every file of ``amity/data/timeline/*.csv``, one
+    per pair (``pak_rus.csv``, 47 Pakistan–USSR/Russia events 1948–2024, and curated
+    files for 20 more pairs: ``ind_rus.csv``, ``chn_pak.csv``, ``chn_usa.csv`` ...),
+    read together and written to the ``engagements`` table with ``derived = False``.
 ``timeline/user-<name>``
     A user's own file(s): ``amity ingest timeline my_events.csv`` (see
     :func:`user_dataset`). Each distinct set of file names is its own release, so
