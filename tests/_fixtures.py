@@ -84,6 +84,8 @@ def files(dataset_key: str, tmp: Path) -> dict[str, Path]:
         paths = [gz(MP / "OECD_Intl_Student_Enrollment_2013_2019.csv", tmp)]
     elif dataset_key == "wdi/datahub":
         paths = [copy("gdp.csv", tmp), copy("population.csv", tmp)]
+    elif dataset_key == "amity_regions/1":
+        return {}  # amity's own table, packaged with the code
     elif dataset_key in OTHER_FILES:
         return OTHER_FILES[dataset_key](tmp)
     else:

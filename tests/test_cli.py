@@ -63,8 +63,10 @@ def test_profile_na_after_coverage_has_a_note_not_zero(home: Path) -> None:
     assert trade_2023["value"] is None
     assert trade_2023["note"] == ("outside the coverage of cow_trade 4.0: 1870-2014; "
                                   "comtrade_totals plus-2023: 2014-2022")
-    igo_2017 = next(r for r in rows if r["year"] == 2017 and r["indicator"] == "shared_igos")
-    assert igo_2017["value"] is None and "coverage" in igo_2017["note"]
+    igo = {r["year"]: r for r in rows if r["indicator"] == "shared_igos"}
+    assert igo[2017]["value"] == igo[2014]["value"] is not None  # carried, and said so
+    assert igo[2017]["note"].startswith("as of 2014: the latest value, carried forward")
+    assert igo[2020]["value"] is None and "coverage" in igo[2020]["note"]
 
 
 @pytest.mark.mirror
@@ -100,7 +102,6 @@ def test_setup_again_is_a_noop_and_sources_lists_everything(home: Path, mirror: 
     (["profile", "PAK", "RUS", "--years", "20x0"], "--years 20x0"),
     (["profile", "PAK", "PAK"], "same country"),
     (["ingest", "nosuchsource", "x.csv"], "no such file"),
-    (["cite", "nosuchsource"], "unknown source 'nosuchsource'"),
 ])
 def test_bad_input_is_one_line_exit_1(tmp_path: Path, args: list[str], needle: str) -> None:
     done = amity(*args, home=tmp_path)
@@ -136,3 +137,24 @@ def test_malformed_file_via_cli_names_file_and_line(tmp_path: Path) -> None:
         assert store.table("un_votes").count().to_pyarrow().as_py() == 12
     skipped = amity("ingest", "unvotes", str(bad), "--on-bad-lines", "skip", home=home)
     assert skipped.returncode == 0 and "skipped 1 malformed rows" in skipped.stderr
+
+
+@pytest.mark.mirror
+def test_cite_formats_and_unknown_source(home: Path) -> None:
+    bib = amity("cite", "cow_trade", "--format", "bibtex", home=home)
+    assert bib.returncode == 0 and bib.stdout.lstrip().startswith("@")
+    assert "Barbieri" in bib.stdout and bib.stdout.count("{") == bib.stdout.count("}")
+    ris = amity("cite", "cow_trade/4.0", "--format", "ris", home=home)
+    lines = ris.stdout.strip().splitlines()
+    assert ris.returncode == 0 and lines[0].startswith("TY  - ") and lines[-1].startswith("ER  -")
+    assert any(line == "ET  - 4.0" for line in lines)
+    unknown = amity("profile", "PAK", "RUS", "--source", "nosuch", home=home)
+    assert amity("cite", "nosuch", home=home).returncode == 2
+    assert unknown.returncode == 2 and "unknown source 'nosuch'" in unknown.stderr
+    assert len(unknown.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.mirror
+def test_profile_years_outside_every_source(home: Path) -> None:
+    far = amity("profile", "PAK", "RUS", "--years", "3000-3010", home=home)
+    assert far.returncode == 1 and "no data in that range" in far.stderr

@@ -69,7 +69,10 @@ def test_export_agrees_with_raw_files(real_store: Store, mirror: Path, tmp_path:
     raw = _shared_igos_from_raw(mirror, [(cow[a], cow[b], y) for a, b, y in igo_pairs])
     for a, b, y in igo_pairs:
         assert frame.loc[(a, b, y), "shared_igos"] == raw[(cow[a], cow[b], y)]
-    assert pd.isna(frame.loc[("PAK", "RUS", 2017), "shared_igos"])  # after the IGO data end
+    # after the IGO data end (2014): 2014's count carried five years, said so, then NA
+    carried = frame.loc[("PAK", "RUS", 2017), ["shared_igos", "shared_igos_asof"]].tolist()
+    assert carried == [frame.loc[("PAK", "RUS", 2014), "shared_igos"], 2014]
+    assert pd.isna(frame.loc[("PAK", "RUS", 2020), "shared_igos"])
     words = pd.read_csv(dictionary).set_index("column")
     assert words.loc["un_agreement", "sources"] == ("unvotes/unvotes-0.3.0 1946-2019; "
                                                     "unvotes/undl-2025 2025-2025")
@@ -81,3 +84,17 @@ def test_export_agrees_with_raw_files(real_store: Store, mirror: Path, tmp_path:
     assert list(small.columns[:4]) == ["a", "b", "year", "un_agreement"]
     with pytest.raises(amity.InputError, match="not in the panel"):
         amity.export(tmp_path / "x.csv", store=real_store, indicators=["nope"])
+
+
+def test_dictionary_explains_index_and_carry_columns() -> None:
+    from amity.export import data_dictionary
+
+    d = data_dictionary(["basis", "system_pair", "air_routes_asof", "composite", "no_such"],
+                        {"air_routes": ["openflights/2014 2014"]}).set_index("column")
+    assert "half of the year's pairs" in d.loc["basis", "definition"]
+    assert d.loc["system_pair", "unit"] == "true/false"
+    assert d.loc["air_routes_asof", "unit"] == "year"
+    assert d.loc["air_routes_asof", "dimension"] == "people"
+    assert d.loc["air_routes_asof", "sources"] == "openflights/2014 2014"
+    assert "at least three" in d.loc["composite", "definition"]
+    assert d.loc["no_such", "definition"] == "no_such"  # unknown columns are named, not invented

@@ -15,6 +15,9 @@ Hierarchy::
     ├── MissingDataError (LookupError)      the store lacks what was asked for (exit 3)
     ├── StoreError (RuntimeError)           the store file cannot be opened or written
     └── InputError (ValueError)             a bad argument from the user (years, formats ...)
+        ├── UnknownSourceError              a --source amity does not know (exit 2)
+        ├── OptionError                     an option value out of range (exit 2)
+        └── ShrinkError                     input that would empty or shrink a release
 
 Every message says what happened, the likely cause and the fix.
 """
@@ -27,9 +30,12 @@ __all__ = [
     "HashMismatchError",
     "InputError",
     "MissingDataError",
+    "OptionError",
+    "ShrinkError",
     "SourceFormatError",
     "StoreError",
     "UnknownCountryError",
+    "UnknownSourceError",
 ]
 
 
@@ -138,3 +144,23 @@ class StoreError(RuntimeError, AmityError):
 
 class InputError(ValueError, AmityError):
     """A bad argument: a malformed year range, an unknown format or indicator name."""
+
+
+class UnknownSourceError(InputError):
+    """A source (or release) name amity does not know: a usage error, exit code 2; the
+    message lists the known names."""
+
+    exit_code = 2
+
+
+class ShrinkError(InputError):
+    """Input that would replace a stored release by an empty table or by far fewer rows
+    (an empty, header-only or cut-short file): refused, the store unchanged, unless the
+    user says the smaller release is right (``--allow-shrink``)."""
+
+
+class OptionError(InputError):
+    """An option value out of its range (a 20-digit year, a negative count): a usage
+    error, exit code 2."""
+
+    exit_code = 2

@@ -113,6 +113,12 @@ TABLES: dict[str, TableSpec] = {
          "source_name": "VARCHAR", "source_title": "VARCHAR", "source_date": "VARCHAR",
          "source_url": "VARCHAR", "notes": "VARCHAR", "derived": "BOOLEAN"},
         ("id",), "engagements timeline: visits, agreements, exercises, memberships"),
+    "group_membership": TableSpec(
+        {"group": "VARCHAR", "iso3": "VARCHAR", "from_year": "BIGINT", "to_year": "BIGINT",
+         "kind": "VARCHAR", "note": "VARCHAR"},
+        ("group", "iso3", "from_year"),
+        "membership spells of organisations and regions (amity's regions table); kind is "
+        "organisation or region; to_year NA while ongoing"),
     "un_resolutions": TableSpec(
         {"body": "VARCHAR", "symbol": "VARCHAR", "date": "DATE", "year": "BIGINT",
          "title": "VARCHAR", "yes": "BIGINT", "no": "BIGINT", "abstain": "BIGINT",

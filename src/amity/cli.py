@@ -6,15 +6,13 @@ Exit codes: 0 ok, 1 bad input (one line, no traceback), 2 usage, 3 missing data.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from amity._exceptions import AmityError, InputError
 
@@ -93,6 +91,7 @@ def setup(
         TimeElapsedColumn(), console=err, transient=False, disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task("ingesting", total=total)
+        failed: list[str] = []
 
         def on_event(event) -> None:  # noqa: ANN001 - SetupEvent
             key = event.dataset.key
@@ -109,6 +108,9 @@ def setup(
                     err.print(f"  note: {note}")
             elif event.status == "unchanged":
                 err.print(f"{key}: unchanged (same files), skipped")
+            elif event.status == "failed":
+                failed.append(key)
+                err.print(f"{key}: FAILED: {event.detail}", highlight=False, markup=False)
             else:
                 err.print(f"{key}: not available: {event.detail}")
 
@@ -119,6 +121,12 @@ def setup(
 
             written = store.to_parquet(amity_home() / "parquet")
             err.print(f"wrote {len(written)} Parquet tables to {amity_home() / 'parquet'}")
+    if failed:
+        from amity._exceptions import FetchError
+
+        raise FetchError(f"setup: {len(failed)} source(s) failed and kept their previous data: "
+                         f"{', '.join(failed)} (see the lines above). Fix: re-download them "
+                         "(`amity setup --source NAME`) or repair the mirror's files")
 
 
 @app.command()
@@ -129,6 +137,9 @@ def ingest(
                                                         "not tell.")] = None,
     on_bad_lines: Annotated[BadLines, typer.Option()] = BadLines.error,
     force: Annotated[bool, typer.Option(help="Re-ingest even if the files are unchanged.")] = False,
+    allow_shrink: Annotated[bool, typer.Option(
+        help="Let an input with far fewer rows than the stored release (or none) replace "
+             "it.")] = False,
 ) -> None:
     """Ingest your own copies of a source's files."""
     from amity.ingest import ingest_files
@@ -136,7 +147,7 @@ def ingest(
     with _store(read_only=False) as store:
         report = ingest_files(store, source, paths, release=release,
                               on_bad_lines=on_bad_lines.value, force=force,
-                              on_write=err.print)
+                              on_write=err.print, allow_shrink=allow_shrink)
     if report.status == "unchanged":
         err.print(f"{report.source}/{report.release}: unchanged (same files), nothing to do")
         return
@@ -207,8 +218,10 @@ def update(
     span = None
     if years:
         first, _, last = years.partition("-")
-        if not (first.isdigit() and (last or first).isdigit()):
-            raise InputError(f"--years {years!r} is not Y1-Y2. Fix: e.g. --years 2022-2024")
+        if not (first.isdigit() and (last or first).isdigit() and len(first) == 4
+                and len(last or first) == 4):
+            raise typer.BadParameter(f"{years!r} is not Y1-Y2 (4-digit years), e.g. 2022-2024",
+                                     param_hint="--years")
         span = (int(first), int(last or first))
     def show(report) -> None:  # noqa: ANN001 - amity.ingest.update.SourceReport
         err.print(report.line(), highlight=False, markup=False)
@@ -222,32 +235,19 @@ def update(
 
 
 @app.command()
-def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
+def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
+            caveats: Annotated[bool, typer.Option(
+                "--caveats", help="Print every release's caveats below the table.")] = False,
+            ) -> None:
     """What amity can ingest, and what the store holds: release, rows, coverage, citation."""
+    from amity.cite import source_records
     from amity.fetch import amity_home
-    from amity.sources import all_datasets
 
-    stored = {}
+    stored = None
     if (amity_home() / "amity.duckdb").exists():
         with _store(read_only=True) as store:
-            stored = {(r["source"], r["release"]): r for r in
-                      store.datasets().to_dict(orient="records")}
-    records: list[dict[str, Any]] = []
-    for d in all_datasets():
-        row = stored.get((d.source, d.release))
-        cov = (f"{row['coverage_start']}-{row['coverage_end']}"
-               if row and row["coverage_start"] is not None
-               and not (isinstance(row["coverage_start"], float)
-                        and math.isnan(row["coverage_start"])) else None)
-        records.append({
-            "source": d.source, "release": d.release, "title": d.title,
-            "default": d.default, "ingested": row is not None,
-            "rows": int(row["rows"]) if row else None, "coverage": cov,
-            "last_year": int(row["coverage_end"]) if row and cov else None,
-            "ingested_at": str(row["ingested_at"]) if row else None,
-            "skipped_rows": int(row["skipped_rows"]) if row else None,
-            "citation": d.citation, "licence": d.licence, "caveats": list(d.caveats),
-        })
+            stored = store.datasets()
+    records = source_records(stored)
     if fmt is Fmt.json:
         out.print_json(json.dumps(records))
         return
@@ -256,24 +256,33 @@ def sources(fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
 
         sys.stdout.write(pd.DataFrame(records).to_csv(index=False))
         return
-    table = Table("source/release", "rows", "coverage", "licence", "caveats", title="amity sources")
-    for r in records:
-        table.add_row(f"{r['source']}/{r['release']}" + (" *" if r["default"] else ""),
-                      f"{r['rows']:,}" if r["rows"] is not None else "not ingested",
-                      r["coverage"] or "", r["licence"], "; ".join(r["caveats"]))
-    out.print(table)
-    out.print("* default release. Citations: `amity cite [SOURCE]`.")
+    from amity.report.terminal import print_sources
+
+    print_sources(records, out, caveats=caveats)
+
+
+class CiteFmt(StrEnum):
+    table = "table"
+    json = "json"
+    bibtex = "bibtex"
+    ris = "ris"
 
 
 @app.command()
-def cite(source: Annotated[str | None, typer.Argument(help="Source name.")] = None,
-         fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table) -> None:
-    """Print how to cite a source (or every source)."""
+def cite(source: Annotated[str | None, typer.Argument(
+             help="SOURCE or SOURCE/RELEASE (as `amity sources` lists them); "
+                  "default: every source.")] = None,
+         fmt: Annotated[CiteFmt, typer.Option("--format")] = CiteFmt.table) -> None:
+    """Print how to cite a source, a release or every source (also as BibTeX or RIS)."""
     from amity.cite import cite as citations
+    from amity.cite import to_bibtex, to_ris
 
     records = citations(source)
-    if fmt is Fmt.json:
+    if fmt is CiteFmt.json:
         out.print_json(json.dumps(records))
+        return
+    if fmt in (CiteFmt.bibtex, CiteFmt.ris):
+        sys.stdout.write((to_bibtex if fmt is CiteFmt.bibtex else to_ris)(records) + "\n")
         return
     for r in records:
         out.print(f"[bold]{r['source']}/{r['release']}[/bold] ({r['licence']})", highlight=False)
@@ -281,26 +290,6 @@ def cite(source: Annotated[str | None, typer.Argument(help="Source name.")] = No
 
 
 # -- profile -----------------------------------------------------------------------
-def _fmt_value(value: object, unit: str) -> str:
-    if value is None:
-        return "NA"
-    if isinstance(value, str):
-        return value if len(value) < 40 else value[:37] + "..."
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return "yes" if value else "no"
-    v = float(value)  # type: ignore[arg-type]
-    if unit == "current US$":
-        for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-            if abs(v) >= div:
-                return f"${v / div:,.1f}{suffix}"
-        return f"${v:,.0f}"
-    if unit.startswith("share"):
-        return f"{v:.1%}"
-    if v == int(v):
-        return f"{int(v):,}"
-    return f"{v:.3f}"
-
-
 @app.command()
 def profile(
     a: Annotated[str, typer.Argument(help="First country: ISO3, ISO2, COW code or name.")],
@@ -315,6 +304,7 @@ def profile(
     """The pair's indicators year by year, with sources."""
     from amity.profile import parse_years
     from amity.profile import profile as build
+    from amity.report.terminal import print_profile
 
     p = build(a, b, years=parse_years(years), source=source, all_sources=all_sources)
     if fmt is Fmt.json:
@@ -323,39 +313,7 @@ def profile(
     if fmt is Fmt.csv:
         sys.stdout.write(p.rows.to_csv(index=False))
         return
-    out.print(f"[bold]{p.a.name} ({p.a.iso3}) – {p.b.name} ({p.b.iso3})[/bold], "
-              f"{p.years[0]}–{p.years[1]}", highlight=False)
-    for note in p.notes:
-        out.print(f"note: {note}", highlight=False)
-    if p.index and p.index["latest"]:
-        _print_scorecard(p.index)
-    data_to = p.data_to()
-    out.print("data to: " + ", ".join(f"{d} {y if y is not None else 'NA'}"
-                                      for d, y in data_to.items()), highlight=False)
-    rows = p.rows[p.rows["indicator"] != "shared_igos_list"]
-    for (dimension, src, rel), block in rows.groupby(["dimension", "source", "release"],
-                                                     sort=False):
-        names = list(dict.fromkeys(block["indicator"]))
-        units = {n: block.loc[block["indicator"] == n, "unit"].iloc[0] for n in names}
-        table = Table("year", *names, title=f"{dimension} — {src} {rel}", title_justify="left")
-        for year, yr in block.groupby("year"):
-            if yr["value"].isna().all():
-                continue
-            vals = dict(zip(yr["indicator"], yr["value"], strict=True))
-            table.add_row(str(year), *(_fmt_value(vals.get(n), units[n]) for n in names))
-        if table.row_count:
-            out.print(table)
-        missing = block.loc[block["value"].isna(), "note"].dropna()
-        if len(missing):
-            out.print(f"  NA: {missing.iloc[0]} (and {len(missing) - 1} more year-indicator "
-                      "cells; --format json lists each)" if len(missing) > 1 else
-                      f"  NA: {missing.iloc[0]}", highlight=False)
-    cited = p.citations()
-    out.print("Sources: " + "; ".join(f"{c['source']}/{c['release']}" for c in cited)
-              + ". Cite with `amity cite`.", highlight=False)
-    for c in cited:
-        for caveat in c["caveats"]:
-            out.print(f"  caveat ({c['source']}): {caveat}", highlight=False)
+    print_profile(p, out)
 
 
 @app.command()
@@ -366,11 +324,12 @@ def rank(
     dimension: Annotated[str | None, typer.Option(
         help="political, economic, military, people, multilateral or media "
              "(default: the composite).")] = None,
-    top: Annotated[int, typer.Option(help="How many partners.")] = 20,
+    top: Annotated[int, typer.Option(min=1, help="How many partners.")] = 20,
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
 ) -> None:
     """Rank a country's partners by the relationship index (or one dimension)."""
     from amity.index import rank_partners
+    from amity.report.terminal import print_rank
 
     with _store(read_only=True) as store:
         frame = rank_partners(store, country, year=year, dimension=dimension, top=top)
@@ -380,21 +339,7 @@ def rank(
     if fmt is Fmt.csv:
         sys.stdout.write(frame.to_csv(index=False))
         return
-    what = frame.attrs["dimension"]
-    dims = [c for c in frame.columns[6:] if c != what]
-    table = Table("#", "partner", what, "dims", *[d[:4] for d in dims],
-                  title=f"{frame.attrs['country']}'s partners by {what}, {frame.attrs['year']} "
-                        "(percentile among all pairs, 0-100)")
-    for r in frame.itertuples(index=False):
-        vals = [getattr(r, c) for c in dims]
-        table.add_row(str(r.rank), f"{r.partner} {r.name[:18]}", f"{r.score:.1f}",
-                      f"{r.coverage}/6", *("" if pd_isna(v) else f"{v:.0f}" for v in vals))
-    out.print(table)
-
-
-def pd_isna(value: object) -> bool:
-    """NaN or None."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    print_rank(frame, out)
 
 
 @app.command()
@@ -422,7 +367,7 @@ def brief(
     a: Annotated[str, typer.Argument(help="First country.")],
     b: Annotated[str, typer.Argument(help="Second country.")],
     years: Annotated[str | None, typer.Option(help="FIRST-LAST.")] = None,
-    out_path: Annotated[Path | None, typer.Option(
+    out_paths: Annotated[list[Path] | None, typer.Option(
         "--out", help="FILE.html, FILE.pdf or FILE.md (repeatable; default "
                       "<A>-<B>-brief.html in the current folder).")] = None,
     compare: Annotated[list[str] | None, typer.Option(
@@ -434,42 +379,19 @@ def brief(
     from amity.report import brief as build_brief
     from amity.report import write
 
+    from amity._files import check_output
+
+    for target in out_paths or []:  # before the work
+        check_output(target, make_parents=True)
     content = build_brief(a, b, years=parse_years(years), compare=compare)
-    target = out_path or Path(f"{content.profile.a.iso3}-{content.profile.b.iso3}-brief.html")
-    files = write(content, target)
-    for f in files[:1]:
-        out.print(f"brief written to {f.resolve()}", highlight=False)
-    if len(files) > 1:
-        out.print(f"  with {len(files) - 1} chart files in {files[1].parent}", highlight=False)
-
-
-def _print_scorecard(index: dict) -> None:  # type: ignore[type-arg]
-    latest = index["latest"]
-    bench = [b for b in index["benchmarks"] if b["scorecard"]]
-    table = Table("dimension", "score", "trend/yr", *[b["pair"] for b in bench],
-                  title=f"Relationship index {latest['year']}: percentile among all pairs "
-                        "with data (0-100)", title_justify="left")
-    for dim, card in latest["by_dimension"].items():
-        score = "NA" if card["score"] is None else f"{card['score']:.0f}"
-        trend = "" if card["trend_per_year"] is None else f"{card['trend_per_year']:+.1f}"
-        others = []
-        for b in bench:
-            v = b["scorecard"]["by_dimension"][dim]["score"]
-            others.append("NA" if v is None else f"{v:.0f}")
-        table.add_row(dim, score, trend, *others)
-    comp = latest["composite"]
-    table.add_row("[bold]composite[/bold]", f"{comp:.0f}" if comp is not None else "NA",
-                  "" if latest["composite_trend_per_year"] is None
-                  else f"{latest['composite_trend_per_year']:+.1f}",
-                  *[f"{b['scorecard']['composite']:.0f}" for b in bench])
-    out.print(table)
-    out.print(f"coverage {latest['coverage']}/6 dimensions; weakest: {latest['weakest']}, "
-              f"strongest: {latest['strongest']}", highlight=False)
-    conflict = latest["by_dimension"].get("conflict") or {}
-    if conflict.get("hostility"):
-        out.print(f"conflict: hostility {conflict['hostility']:g} discounts the composite: "
-                  f"{', '.join(conflict.get('reasons') or [])} "
-                  f"({'; '.join(conflict.get('sources') or [])})", highlight=False)
+    targets = out_paths or [
+        Path(f"{content.profile.a.iso3}-{content.profile.b.iso3}-brief.html")]
+    for target in targets:
+        files = write(content, target)
+        out.print(f"brief written to {files[0].resolve()}", highlight=False)
+        if len(files) > 1:
+            out.print(f"  with {len(files) - 1} chart files in {files[1].parent}",
+                      highlight=False)
 
 
 @app.command()
@@ -481,7 +403,8 @@ def opportunities(
                                                      "has for A).")] = None,
     level: Annotated[str | None, typer.Option(
         help="chapter, hs4, hs6 or group (default: the source's own level).")] = None,
-    top: Annotated[int, typer.Option(help="Ranked products to show (0: every product).")] = 10,
+    top: Annotated[int, typer.Option(min=0, help="Ranked products to show (0: every "
+                                                 "product).")] = 10,
     fmt: Annotated[Fmt, typer.Option("--format")] = Fmt.table,
     source: Annotated[str | None, typer.Option(
         help="ots, comtrade or baci (or source/release); default the first with A's "
@@ -492,7 +415,8 @@ def opportunities(
 ) -> None:
     """Where exporter A can sell more in market B, product by product (docs/opportunities.md)."""
     from amity.opportunities import opportunities as find
-    from amity.opportunities import render, to_csv, to_json
+    from amity.opportunities import to_csv, to_json
+    from amity.report.terminal import print_opportunities
 
     with _store(read_only=True) as store:
         frame = find(a, b, year=year, level=level, source=source, regions=regions, store=store,
@@ -502,7 +426,7 @@ def opportunities(
     elif fmt is Fmt.csv:
         sys.stdout.write(to_csv(frame))
     else:
-        render(frame, out, top=top or len(frame))
+        print_opportunities(frame, out, top=top or len(frame))
 
 
 class CheckFmt(StrEnum):
@@ -521,41 +445,64 @@ def check(
     out_path: Annotated[Path | None, typer.Option("--out", help="Write to FILE instead of "
                                                                    "the screen.")] = None,
     tolerance: Annotated[float, typer.Option(help="Relative error still 'approximately'.")] = 0.1,
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="The text's "
+                    "date, for 'last year' (default: a dateline in the text).")] = None,
 ) -> None:
     """Check every checkable claim in a text against the data (docs/claims.md)."""
-    from amity.claims import check as run_check
-    from amity.claims import render_html
+    from amity import claims as checker
+    from amity._files import check_output, replacing
 
-    if file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(file).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read {file}: {exc}. Fix: give a UTF-8 text file, or - "
-                             "for standard input") from None
-    report = run_check(text, pair=pair, tolerance=tolerance)
+    if out_path:
+        check_output(out_path)  # before the work
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {file}: {exc}. Fix: give a UTF-8 text file, or - "
+                         "for standard input") from None
+    report = checker.check(text, pair=pair, tolerance=tolerance, date=date)
     if fmt is CheckFmt.json:
         body = report.to_json() + "\n"
     elif fmt is CheckFmt.html:
-        body = render_html(report, title="amity check: "
+        body = checker.render_html(report, title="amity check: "
                            f"{Path(file).name if file != '-' else 'text'}")
     else:
-        sink = Console(file=open(out_path, "w", encoding="utf-8"), width=140) if out_path else out
+        import io
+
+        sink = Console(file=io.StringIO(), width=140) if out_path else out
         sink.print(report.table())
         counts = ", ".join(f"{k} {v}" for k, v in report.counts().items() if v)
         sink.print(f"{len(report.results)} claims: {counts}. Sources: "
                    + "; ".join(f"{s['source']}/{s['release']}" for s in report.sources),
                    highlight=False)
         if out_path:
-            sink.file.close()
+            with replacing(out_path) as tmp:
+                tmp.write_text(sink.file.getvalue(), encoding="utf-8")
             err.print(f"wrote {out_path}")
         return
     if out_path:
-        out_path.write_text(body, encoding="utf-8")
+        with replacing(out_path) as tmp:
+            tmp.write_text(body, encoding="utf-8")
         err.print(f"wrote {out_path}")
     else:
         sys.stdout.write(body)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine "
+                                           "only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    store: Annotated[Path | None, typer.Option(
+        "--store", help="The store file (default $AMITY_HOME/amity.duckdb).")] = None,
+) -> None:
+    """The dashboard in the browser: pair picker, charts, timeline, opportunities, claim
+    checker, downloads and a JSON API (docs/dashboard.md). Read-only."""
+    try:
+        from amity.web import serve as run_server
+    except ImportError as exc:
+        raise InputError(f"amity serve needs the web extra ({exc.name} is missing). Fix: "
+                         "pip install 'amity[web]'") from None
+    run_server(store, host=host, port=port, say=lambda line: out.print(line, highlight=False))
 
 
 def main() -> None:

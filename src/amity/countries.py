@@ -66,7 +66,7 @@ import pandas as pd
 from amity._exceptions import UnknownCountryError
 
 __all__ = ["SYSTEMS", "Country", "cameo_region", "iso3_from", "iso3_from_cow", "iso3_from_gw",
-           "resolve", "table", "to_iso3", "unknown_values"]
+           "name_in", "resolve", "table", "to_iso3", "unknown_values"]
 
 #: Code systems accepted by :func:`iso3_from` and :func:`unknown_values`.
 SYSTEMS = ("iso3", "iso2", "iso_numeric", "cow", "gw", "cow_abb", "fips", "cameo", "name")
@@ -82,6 +82,15 @@ _GW_SPELLS: dict[int, tuple[tuple[int, int, str], ...]] = {
     340: ((1816, 2005, "YUG"), (2006, 9999, "SRB")),
     # Yugoslavia 1918-2006; UCDP keeps 345 for Serbia after 2006 (e.g. in the CAR, 2014-)
     345: ((1816, 2005, "YUG"), (2006, 9999, "SRB")),
+}
+
+#: Continuing states that had another name: iso3 -> (first year, last year, name). A
+#: profile of those years only is titled with that name.
+_FORMER_NAMES: dict[str, tuple[int, int, str]] = {
+    "RUS": (1922, 1991, "Soviet Union"),
+    "DEU": (1949, 1990, "West Germany"),
+    "VNM": (1954, 1975, "North Vietnam"),
+    "YEM": (1918, 1990, "North Yemen"),
 }
 
 _CODE_SYSTEMS = ("iso3", "iso2", "iso_numeric", "cow_abb", "fips", "cameo")
@@ -231,6 +240,25 @@ def _cow_spell(code: int, year: int | None) -> tuple[str, str | None] | None:
     inside = [s for s in spells if s[0] <= year <= s[1]]
     _, _, iso3, note = inside[0] if inside else spells[0 if year < spells[0][0] else -1]
     return iso3, note
+
+
+def name_in(country: Country, years: tuple[int, int]) -> str:
+    """The country's name for a span of years: a former name when the span lies within
+    it, else the current name (a span across the change keeps the current name; the
+    profile's continuing-state note says what the code covers).
+
+    Examples
+    --------
+    >>> rus = resolve("RUS")
+    >>> name_in(rus, (1946, 1990)), name_in(rus, (1992, 2019))
+    ('Soviet Union', 'Russia')
+    >>> name_in(rus, (1980, 2019))
+    'Russia'
+    """
+    former = _FORMER_NAMES.get(country.iso3)
+    if former is not None and former[0] <= years[0] and years[1] <= former[1]:
+        return former[2]
+    return country.name
 
 
 def _suggest(query: str) -> list[str]:

@@ -16,12 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from amity._exceptions import InputError, MissingDataError
+from amity._files import check_output, replacing
 from amity.indicators import DIMENSIONS, INDICATORS, default_source
 from amity.store import Store, store_scope
 
 __all__ = ["data_dictionary", "export"]
 
-_INDEX_COLUMNS = ["composite", "coverage", "weakest", "strongest",
+_INDEX_COLUMNS = ["composite", "coverage", "basis", "weakest", "strongest",
                   *[f"score_{d}" for d in DIMENSIONS], "hostility"]
 
 
@@ -44,8 +45,14 @@ def data_dictionary(columns: Sequence[str], provenance: dict[str, list[str]]) ->
         "a": ("first country (ISO3)", "", "none", ""),
         "b": ("second country (ISO3)", "", "none", ""),
         "year": ("year", "", "none", ""),
-        "composite": ("mean of the available dimension scores, discounted by the hostility: "
-                      "mean x (1 - hostility)", "0-100", "higher", ""),
+        "composite": ("mean of the year's basis dimension scores, discounted by the hostility: "
+                      "mean x (1 - hostility); NA unless the pair has every basis dimension "
+                      "and the basis has at least three (docs/indicators.md)", "0-100",
+                      "higher", ""),
+        "basis": ("the dimensions a composite rests on that year: those with data for at "
+                  "least half of the year's pairs", "", "none", ""),
+        "system_pair": ("both countries are members of the state system that year (COW); "
+                        "only such pairs are scored", "true/false", "none", ""),
         "hostility": ("hostility of the pair that year from the conflict indicators (war 1, "
                       "minor armed conflict or fatal dispute 0.75, use of force 0.5, threat, "
                       "display or rivalry 0.25, none 0)", "0-1", "lower", "conflict"),
@@ -66,6 +73,13 @@ def data_dictionary(columns: Sequence[str], provenance: dict[str, list[str]]) ->
             rows.append((col, f"mean percentile of the {col[6:]} indicators among all pairs "
                          "with data that year", "0-100", "higher", col[6:], "amity index"))
         else:
+            if col.endswith("_asof") and col[:-5] in INDICATORS:
+                ind = INDICATORS[col[:-5]]
+                rows.append((col, f"the year the value of {col[:-5]} was observed: the row's "
+                             "year, or an earlier one when the value is carried forward",
+                             "year", "none", ind.dimension,
+                             "; ".join(provenance.get(col[:-5], [default_source(col[:-5])]))))
+                continue
             definition, unit, orientation, dim = fixed.get(col, (col, "", "none", ""))
             rows.append((col, definition, unit, orientation, dim,
                          "" if col in ("a", "b", "year") else "amity index"))
@@ -99,6 +113,9 @@ def _export(store: Store, out: Path, years: tuple[int, int] | None, directed: bo
             indicators: Sequence[str] | None) -> tuple[Path, Path, int]:
     if out.suffix not in (".parquet", ".csv"):
         raise InputError(f"{out}: the output must end in .parquet or .csv")
+    dictionary = out.with_name(out.stem + ".dictionary.csv")
+    check_output(out, make_parents=True)  # before the work, with the dictionary beside it
+    check_output(dictionary)
     if not store.has("panel") or not store.has("index_scores"):
         raise MissingDataError("the store has no panel and index. Fix: run `amity setup`")
     panel, scores = store.ibis.table("panel"), store.ibis.table("index_scores")
@@ -117,10 +134,8 @@ def _export(store: Store, out: Path, years: tuple[int, int] | None, directed: bo
     if not directed:
         table = table.filter(table.a < table.b)
     table = table.order_by(["a", "b", "year"])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.part")
-    (table.to_parquet if out.suffix == ".parquet" else table.to_csv)(tmp)
-    os.replace(tmp, out)
-    dictionary = out.with_name(out.stem + ".dictionary.csv")
-    data_dictionary(table.columns, _provenance(store)).to_csv(dictionary, index=False)
+    with replacing(out) as tmp:
+        (table.to_parquet if out.suffix == ".parquet" else table.to_csv)(tmp)
+    with replacing(dictionary) as tmp:
+        data_dictionary(table.columns, _provenance(store)).to_csv(tmp, index=False)
     return out, dictionary, int(table.count().execute())

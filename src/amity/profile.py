@@ -16,16 +16,31 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from amity import countries as _countries
-from amity._exceptions import InputError, MissingDataError
-from amity.index import benchmark_pairs, is_current, pair_index, scorecard
-from amity.indicators import DIMENSIONS, FAMILIES, INDICATORS, Slice, default_slices
+from amity._exceptions import InputError, MissingDataError, OptionError
+from amity.index import (
+    benchmark_pairs,
+    default_year,
+    is_current,
+    pair_index,
+    scorecard,
+)
+from amity.indicators import (
+    DIMENSIONS,
+    FAMILIES,
+    INDICATORS,
+    Slice,
+    carry_forward,
+    carry_of,
+    default_slices,
+)
 from amity.indicators.conflict import hostility_of
+from amity.indicators.media import WHOLE_YEAR
 from amity.store import Store, store_scope
 
 __all__ = ["Profile", "parse_years", "profile"]
@@ -53,6 +68,9 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
     if lo is None or hi is None:
         raise InputError(f"--years {text}: not a year or range. Fix: write it as FIRST-LAST, "
                          "e.g. 1990-2014, or a single year")
+    if not (1000 <= lo <= 9999 and 1000 <= hi <= 9999):
+        raise OptionError(f"--years {text}: years have four digits. Fix: write it as "
+                          "FIRST-LAST, e.g. 1990-2014")
     if lo > hi:
         raise InputError(f"--years {text}: the first year is after the last. Fix: write it as "
                          "FIRST-LAST, e.g. 1990-2014")
@@ -122,7 +140,7 @@ def _plan(store: Store, source: str | None, all_sources: bool,
         store.catalog.resolve(source)  # the source (and release) must be in the store
     if all_sources:
         return [Slice(fam, rel, years) for fam in FAMILIES for rel in store.releases(fam.source)]
-    return default_slices(store, years, prefer=source)
+    return default_slices(store, years, prefer=source, carry=True)
 
 
 def _coverage_text(store_rows: pd.DataFrame, sources: list[str]) -> str:
@@ -154,6 +172,45 @@ def _uncovered(plan: list[Slice], frames: list[pd.DataFrame], years: tuple[int, 
                              "source": None, "release": None, "note": note})
     return pd.DataFrame(rows, columns=["year", "dimension", "indicator", "value", "unit",
                                        "source", "release", "note"])
+
+
+def _family_rows(store: Store, sl: Slice, values: pd.DataFrame, a: str, b: str
+                 ) -> list[pd.DataFrame]:
+    """Long rows of one slice's indicators, each with the note a reader needs beside it:
+    why it is NA, the year a carried stock is as of, what the source's values are."""
+    grid = pd.DataFrame({"year": range(sl.years[0], sl.years[1] + 1)})
+    merged = grid.merge(values, on="year", how="left")
+    found = store.release(sl.family.source, sl.release)
+    derived = found.scope.get("derived") if found else None
+    always = "; ".join(n for n in (f"derived: {derived}" if derived else None,
+                                   sl.family.value_note) if n)
+    share_col, whole = WHOLE_YEAR
+    share = merged[share_col] if share_col in merged else None
+    out = []
+    for name in sl.family.indicators:
+        if name not in merged:
+            continue
+        col = merged[name].astype(object).where(merged[name].notna(), None)
+        asof = merged.get(f"{name}_asof")
+        notes: list[str | None] = []
+        for i, (y, v) in enumerate(zip(merged["year"], col, strict=True)):
+            if v is None:
+                notes.append(f"no {sl.family.source} {sl.release} record for {a}-{b} in {y}")
+                continue
+            parts = [always] if always else []
+            if asof is not None and pd.notna(asof.iloc[i]) and asof.iloc[i] < y:
+                parts.insert(0, f"as of {int(asof.iloc[i])}: the latest value, carried "
+                                f"forward (a slow-moving stock or state; at most "
+                                f"{INDICATORS[name].carry} years)")
+            if share is not None and pd.notna(share.iloc[i]) and share.iloc[i] < whole:
+                parts.insert(0, f"sample: the event files cover {share.iloc[i]:.2%} of {y}; "
+                                "not the year's figure")
+            notes.append("; ".join(parts) or None)
+        out.append(pd.DataFrame({
+            "year": merged["year"], "dimension": INDICATORS[name].dimension,
+            "indicator": name, "value": col, "unit": INDICATORS[name].unit,
+            "source": sl.family.source, "release": sl.release, "note": notes}))
+    return out
 
 
 def profile(
@@ -198,8 +255,15 @@ def _profile(store: Store, ca: _countries.Country, cb: _countries.Country,
     if datasets.empty:
         raise MissingDataError("the store is empty. Fix: run `amity setup` (with --mirror "
                                "DIR or AMITY_MIRROR for a local copy of the data)")
+    first, last = int(datasets["coverage_start"].min()), int(datasets["coverage_end"].max())
     if years is None:
-        years = (1946, int(datasets["coverage_end"].max()))
+        years = (1946, last)
+    elif years[1] < first or years[0] > last:
+        raise InputError(f"--years {years[0]}-{years[1]}: no data in that range; the "
+                         f"store's sources cover {first}-{last}. Fix: ask for years in "
+                         f"{first}-{last} (`amity sources` shows each source's years)")
+    # the names of the years asked for: the Soviet Union up to 1991, Russia after
+    ca, cb = (replace(c, name=_countries.name_in(c, years)) for c in (ca, cb))
     pair = [ca.iso3, cb.iso3]
     frames = []
     plan = _plan(store, source, all_sources, years)
@@ -210,27 +274,14 @@ def _profile(store: Store, ca: _countries.Country, cb: _countries.Country,
             values = stored  # the default sources' values, computed by `amity setup`
         else:
             try:
-                values = sl.family.compute(store, sl.release, pair, sl.years)
+                values = sl.family.compute(store, sl.release, pair, sl.computed)
             except MissingDataError:  # the release lacks a table this family needs
                 continue
             values = values[(values["a"] == ca.iso3) & (values["b"] == cb.iso3)]
-        grid = pd.DataFrame({"year": range(sl.years[0], sl.years[1] + 1)})
-        merged = grid.merge(values, on="year", how="left")
-        found = store.release(sl.family.source, sl.release)
-        derived = found.scope.get("derived") if found else None
-        for name in sl.family.indicators:
-            if name not in merged:
-                continue
-            col = merged[name].astype(object).where(merged[name].notna(), None)
-            frames.append(pd.DataFrame({
-                "year": merged["year"], "dimension": INDICATORS[name].dimension,
-                "indicator": name, "value": col, "unit": INDICATORS[name].unit,
-                "source": sl.family.source, "release": sl.release,
-                "note": [(f"derived: {derived}" if derived else None) if v is not None
-                         else f"no {sl.family.source} {sl.release} record for "
-                         f"{ca.iso3}-{cb.iso3} in {y}"
-                         for y, v in zip(merged["year"], col, strict=True)],
-            }))
+            ages = carry_of(sl.family)
+            if ages and sl.years != sl.computed and len(values):
+                values = carry_forward(values, ages, sl.years)
+        frames.extend(_family_rows(store, sl, values, ca.iso3, cb.iso3))
     frames.append(_uncovered(plan, frames, years, datasets))
     index = _index_part(store, ca.iso3, cb.iso3, years, compare)
     order = {n: i for i, n in enumerate(INDICATORS)}
@@ -282,10 +333,7 @@ def _index_part(store: Store, a: str, b: str, years: tuple[int, int],
         return None
     idx = pair_index(store, a, b, years)
     cards = [scorecard(r) for _, r in idx.iterrows()]
-    # the most recent year with the best coverage: a year with 3 dimensions of data is not
-    # compared with one with 5
-    best = max((c["coverage"] for c in cards), default=0)
-    latest = next((c for c in reversed(cards) if c["coverage"] == best), None)
+    latest, why = _index_year(store, cards, years)
     pct = {}
     for col in (c for c in idx.columns if c.startswith("p_")):
         for y, v in zip(idx["year"], idx[col], strict=True):
@@ -297,7 +345,32 @@ def _index_part(store: Store, a: str, b: str, years: tuple[int, int],
             other = pair_index(store, x, y, (latest["year"], latest["year"]))
             bench.append({"pair": f"{x}-{y}", "a": x, "b": y,
                           "scorecard": scorecard(other.iloc[0]) if len(other) else None})
-    return {"method": "percentile among all pairs with data that year; see docs/indicators.md",
-            "latest": latest, "by_year": cards, "benchmarks": bench, "_percentiles": pct}
+    return {"method": "percentile among all pairs with data that year, composite over the "
+                      "year's basis, discounted by hostility; see docs/indicators.md",
+            "year": latest["year"] if latest else None, "why": why, "latest": latest,
+            "by_year": cards, "benchmarks": bench, "_percentiles": pct}
+
+
+def _index_year(store: Store, cards: list[dict[str, Any]], years: tuple[int, int]
+                ) -> tuple[dict[str, Any] | None, str]:
+    """The scorecard the profile headlines, and why that year: the index's default year
+    (the same for every pair, rank and brief) when the years asked include it, else the
+    last year asked for with a composite."""
+    try:
+        year, why = default_year(store)
+    except MissingDataError:
+        year, why = None, ""
+    if year is not None and years[0] <= year <= years[1]:
+        card = next((c for c in cards if c["year"] == year), None)
+        if card is not None and card["composite"] is None:
+            why += (f"; this pair has no composite in {year}: "
+                    f"{card.get('unscored') or 'no data on a dimension of the basis'}")
+        return card, why
+    with_composite = [c for c in cards if c["composite"] is not None]
+    if with_composite:
+        card = with_composite[-1]
+        return card, (f"{card['year']}: the last year asked for ({years[0]}-{years[1]}) in "
+                      "which the pair has a composite")
+    return (cards[-1] if cards else None), "no year asked for has a composite for this pair"
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 from amity import countries
 from amity._exceptions import InputError, SourceFormatError, UnknownCountryError
 
-__all__ = ["COLUMNS", "find_region", "load_regions", "members"]
+__all__ = ["COLUMNS", "find_region", "load_regions", "members", "packaged"]
 
 COLUMNS = ("region", "iso3", "from_year", "to_year", "source")
 _ENV = "AMITY_REGIONS"
@@ -88,6 +88,11 @@ def _parse(text: str, where: str) -> pd.DataFrame:
 def _packaged() -> pd.DataFrame:
     text = (resources.files("amity") / "data" / "regions.csv").read_text("utf-8")
     return _parse(text, "amity/data/regions.csv")
+
+
+def packaged() -> pd.DataFrame:
+    """amity's own regions table (without the user's file), as :func:`load_regions`."""
+    return _packaged().copy()
 
 
 def load_regions(path: PathLike | None = None) -> pd.DataFrame:

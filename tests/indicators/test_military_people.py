@@ -35,16 +35,18 @@ def test_alliances_by_hand(store: Store) -> None:
     f = military.alliances_dyadic(store)
     assert f.attrs == {"source": "atop", "release": "5.1"}
     v = _at(f)
-    # USA has a defence obligation to PAK in 1990 (one direction): symmetric indicator
-    assert tuple(v.loc[("PAK", "USA", 1990)]) == (True, True)
-    assert tuple(v.loc[("USA", "PAK", 1990)]) == (True, True)
-    assert tuple(v.loc[("PAK", "RUS", 2004)]) == (True, False)  # non-aggression only
-    assert tuple(v.loc[("RUS", "PAK", 2015)]) == (True, False)
+    # USA has a defence obligation to PAK in 1990 (one direction), both consult: the
+    # indicators are symmetric and name every kind
+    assert tuple(v.loc[("PAK", "USA", 1990)]) == (True, True, "defence, consultation")
+    assert tuple(v.loc[("USA", "PAK", 1990)]) == (True, True, "defence, consultation")
+    assert tuple(v.loc[("PAK", "RUS", 2004)]) == (True, False, "non-aggression")
+    assert tuple(v.loc[("RUS", "PAK", 2015)]) == (True, False, "non-aggression, consultation")
     # both in the system, inside ATOP's years (1930-2015), no row: False, not NA
-    assert tuple(v.loc[("PAK", "RUS", 2003)]) == (False, False)
-    assert tuple(v.loc[("IND", "PAK", 2010)]) == (False, False)
-    assert tuple(v.loc[("DEU", "USA", 1990)]) == (True, True)  # 255 + 260 merged
-    assert tuple(v.loc[("GBR", "ITA", 1930)]) == (False, False)  # no obligations
+    assert tuple(v.loc[("PAK", "RUS", 2003)]) == (False, False, "none")
+    assert tuple(v.loc[("IND", "PAK", 2010)]) == (False, False, "none")
+    # 255 + 260 merged: defence (255) and consultation (260)
+    assert tuple(v.loc[("DEU", "USA", 1990)]) == (True, True, "defence, consultation")
+    assert tuple(v.loc[("GBR", "ITA", 1930)]) == (False, False, "none")  # all flags 0
     # NA: PAK not yet a state; DEU out of the system 1946-54; after ATOP's last year
     for key in (("PAK", "RUS", 1946), ("DEU", "USA", 1950), ("PAK", "RUS", 2016)):
         assert key not in v.index
@@ -55,8 +57,10 @@ def test_alliances_by_hand(store: Store) -> None:
 
 def test_alliances_filters(store: Store) -> None:
     f = military.alliances_dyadic(store, countries=["PAK", "RUS"], years=(2003, 2004))
-    assert _rows(f) == {("PAK", "RUS", 2003, False, False), ("RUS", "PAK", 2003, False, False),
-                        ("PAK", "RUS", 2004, True, False), ("RUS", "PAK", 2004, True, False)}
+    assert _rows(f) == {("PAK", "RUS", 2003, False, False, "none"),
+                        ("RUS", "PAK", 2003, False, False, "none"),
+                        ("PAK", "RUS", 2004, True, False, "non-aggression"),
+                        ("RUS", "PAK", 2004, True, False, "non-aggression")}
     assert military.alliances_dyadic(store, years=(2030, 2040)).empty
 
 
@@ -71,12 +75,14 @@ def test_arms_by_hand(store: Store) -> None:
     assert f.attrs == {"source": "sipri", "release": "trademap-2022"}
     v = _at(f)
     rus_pak = [tuple(v.loc[("RUS", "PAK", y)]) for y in range(2018, 2022)]
-    # RUS->PAK 70, 64, no delivery (0), SIPRI's "0"; PAK->RUS: PAK is a supplier -> 0
-    assert rus_pak == [(70.0, 0.0), (64.0, 0.0), (0.0, 0.0), (0.0, 0.0)]
-    assert tuple(v.loc[("PAK", "RUS", 2018)]) == (0.0, 70.0)
+    # RUS->PAK 70, 64, no delivery (0), SIPRI's "0"; PAK->RUS: PAK is a supplier -> 0;
+    # the total of both directions: 70, 64, 0, 0
+    assert rus_pak == [(70.0, 0.0, 70.0), (64.0, 0.0, 64.0), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)]
+    assert tuple(v.loc[("PAK", "RUS", 2018)]) == (0.0, 70.0, 70.0)
     chn_yem = v.loc[("CHN", "YEM", 2019)]  # "Yemen" 4 + "Yemen Arab Republic" 1
     assert chn_yem.arms_tiv_a_to_b == 5.0 and pd.isna(chn_yem.arms_tiv_b_to_a)  # no YEM table
-    assert tuple(v.loc[("CHN", "PAK", 2020)]) == (500.0, 0.0)
+    assert chn_yem.arms_tiv_total == 5.0  # the known direction (Yemen supplied no state)
+    assert tuple(v.loc[("CHN", "PAK", 2020)]) == (500.0, 0.0, 500.0)
 
 
 def test_arms_zero_and_na_rules(store: Store) -> None:
@@ -86,6 +92,8 @@ def test_arms_zero_and_na_rules(store: Store) -> None:
     assert pak_usa.arms_tiv_a_to_b == 0.0 and pd.isna(pak_usa.arms_tiv_b_to_a)
     usa_gbr = v.loc[("USA", "GBR", 2020)]
     assert pd.isna(usa_gbr.arms_tiv_a_to_b) and pd.isna(usa_gbr.arms_tiv_b_to_a)
+    assert pd.isna(usa_gbr.arms_tiv_total)  # neither direction known
+    assert pak_usa.arms_tiv_total == 0.0
     yem_chn = v.loc[("YEM", "CHN", 2019)]
     assert pd.isna(yem_chn.arms_tiv_a_to_b) and yem_chn.arms_tiv_b_to_a == 5.0
     # outside SIPRI's years in the store (2018-2021): no row
@@ -99,7 +107,8 @@ def test_arms_processed_release_and_filters(store: Store) -> None:
                              years=(1968, 1968))
     assert f.attrs["release"] == "processed"
     # the processed fixture has no Pakistani supplier rows, so PAK->RUS is NA, not 0
-    assert _rows(f) == {("RUS", "PAK", 1968, 199.0, None), ("PAK", "RUS", 1968, None, 199.0)}
+    assert _rows(f) == {("RUS", "PAK", 1968, 199.0, None, 199.0),
+                        ("PAK", "RUS", 1968, None, 199.0, 199.0)}
     with pytest.raises(MissingDataError, match="release 'nope'"):
         military.arms_dyadic(store, release="nope")
 
@@ -110,9 +119,12 @@ def test_without_state_list_only_records(tmp_path: Path) -> None:
     mp.ingest(s, atop.DATASETS[0], tmp_path)
     f = military.arms_dyadic(s, countries=["PAK", "RUS"])
     assert "cow_states" in f.attrs["note"]
-    assert _rows(f) == {("RUS", "PAK", 2018, 70.0, None), ("RUS", "PAK", 2019, 64.0, None),
-                        ("RUS", "PAK", 2021, 0.0, None), ("PAK", "RUS", 2018, None, 70.0),
-                        ("PAK", "RUS", 2019, None, 64.0), ("PAK", "RUS", 2021, None, 0.0)}
+    assert _rows(f) == {("RUS", "PAK", 2018, 70.0, None, 70.0),
+                        ("RUS", "PAK", 2019, 64.0, None, 64.0),
+                        ("RUS", "PAK", 2021, 0.0, None, 0.0),
+                        ("PAK", "RUS", 2018, None, 70.0, 70.0),
+                        ("PAK", "RUS", 2019, None, 64.0, 64.0),
+                        ("PAK", "RUS", 2021, None, 0.0, 0.0)}
     g = military.alliances_dyadic(s, countries=["PAK", "RUS"])
     assert set(g["year"]) == {2004, 2015}
     s.close()

@@ -190,7 +190,7 @@ def test_all_pairs_table(store: Store) -> None:
     # expected 0.55·20 = 11; actual 10; untapped 1
     assert r.rca == pytest.approx(110 / 300 / 0.2) and r.expected_usd == pytest.approx(11)
     assert r.actual_usd == 10 and r.untapped_usd == pytest.approx(1)
-    # CHN→KAZ Food is absent, and CHN's exports are complete (a world total): 0
+    # CHN→KAZ Food is absent, and the pair has rows for other products: 0
     r = t[(t.a == "CHN") & (t.b == "KAZ") & (t["product"] == "Food")].iloc[0]
     assert r.actual_usd == 0 and r.untapped_usd == pytest.approx(60 / 200 * 20)
     # min_rca keeps rca ≥ 1: PAK Textiles, Food; CHN Textiles (1.0), Metals (1.25);
@@ -206,6 +206,32 @@ def test_unknown_flows_are_na_not_zero(store: Store) -> None:
     df = amity.opportunities("PAK", "KAZ", source="fxna", store=store)
     assert pd.isna(df["rank"]).all()
     assert any("lower bounds" in c for c in df.attrs["caveats"])
+
+
+@pytest.mark.parametrize("reporters", [[], ["PAK"], ["KAZ"]])
+def test_world_total_alone_does_not_make_a_flow_zero(tmp_path: Path,
+                                                     reporters: list[str]) -> None:
+    """fx without any PAK→KAZ row: PAK's world totals exist, but nothing says which
+    partners they went to, so PAK→KAZ is NA (untapped too) — unless the source lists all
+    of PAK's partners (PAK a reporter) or all of KAZ's (KAZ a reporter): then 0, and the
+    untapped value is the whole expected value (Textiles 60/400·100 = 15)."""
+    flows = _read("flows.csv")
+    flows = flows[~((flows.exporter == "PAK") & (flows.importer == "KAZ"))]
+    tables = {"trade_products": flows, "trade_country_products": _read("totals.csv")}
+    scope = {"product_flows": {"reporters": reporters}}
+    with Store(tmp_path / "w.duckdb") as store:
+        store.ingest(_dataset("fxw", tuple(tables)), ParseResult(tables, scope=scope),
+                     hashes={})
+        t = opportunity_table(store, source="fxw")
+        r = t[(t.a == "PAK") & (t.b == "KAZ") & (t["product"] == "Textiles")].iloc[0]
+        assert r.expected_usd == pytest.approx(15)
+        if reporters:
+            assert r.actual_usd == 0 and r.untapped_usd == pytest.approx(15)
+        else:
+            assert pd.isna(r.actual_usd) and pd.isna(r.untapped_usd)
+        # PAK→RUS keeps its rows: Food absent there is 0 (the pair's other products)
+        food = t[(t.a == "PAK") & (t.b == "RUS") & (t["product"] == "Food")].iloc[0]
+        assert food.actual_usd == 0
 
 
 def test_hs_levels_map_codes(store: Store) -> None:

@@ -61,8 +61,12 @@ def test_sipri_malformed_row_names_its_line(tmp_path: Path) -> None:
 
 
 def test_comtrade_keeps_exports_and_counts_the_rest() -> None:
-    result = comtrade_api.parse_responses({"c": REPLAY / "comtrade/get-156-2010.json"})
-    assert len(result.tables["trade_dyadic"]) == 2
-    assert result.notes == ["2 records of other flows than exports (X) left out: amity keeps "
+    # The recording holds USA's 2023 trade with Japan, one import (M) and one export (X) row.
+    result = comtrade_api.parse_responses({"c": REPLAY / "comtrade/preview-842-2023.json"})
+    table = result.tables["trade_dyadic"]
+    assert len(table) == 1
+    assert table.iloc[0][["year", "exporter", "importer"]].tolist() == [2023, "USA", "JPN"]
+    assert table.iloc[0]["value_usd"] == 76154045176
+    assert result.notes == ["1 record of other flows than exports (X) left out: amity keeps "
                             "exports as the exporter reports them"]
-    assert result.scope["reporters_by_year"] == {"2010": ["CHN"]}
+    assert result.scope["reporters_by_year"] == {"2023": ["USA"]}

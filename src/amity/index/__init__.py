@@ -19,10 +19,18 @@ from amity.index.panel import (
     is_current,
     panel_columns,
 )
-from amity.index.ranking import benchmark_pairs, pair_index, rank, rank_partners, scorecard
+from amity.index.ranking import (
+    benchmark_pairs,
+    default_year,
+    pair_index,
+    rank,
+    rank_partners,
+    scorecard,
+)
 from amity.index.score import dynamics, index_indicators, percentiles, score
 from amity.index.sql import index_sql
 
-__all__ = ["FINGERPRINT", "FIRST_YEAR", "benchmark_pairs", "build", "build_index", "dynamics",
+__all__ = ["FINGERPRINT", "FIRST_YEAR", "benchmark_pairs", "build", "build_index",
+           "default_year", "dynamics",
            "index_indicators", "index_series", "index_sql", "is_current", "pair_index",
            "panel_columns", "percentiles", "rank", "rank_partners", "score", "scorecard"]

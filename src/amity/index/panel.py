@@ -14,31 +14,46 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 import ibis
 import pandas as pd
 
 from amity._exceptions import MissingDataError
-from amity.index.score import dynamics, index_indicators, score
+from amity.index.score import BASIS_SHARE, MIN_BASIS_DIMS, dynamics, index_indicators, score
 from amity.index.sql import index_sql
-from amity.indicators import DIMENSIONS, FAMILIES, INDICATORS, Family, default_slices
+from amity.indicators import (
+    DIMENSIONS,
+    FAMILIES,
+    INDICATORS,
+    Family,
+    carry_forward,
+    carry_of,
+    default_slices,
+    pairs,
+    state_years,
+)
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from amity.store import Store
 
-__all__ = ["FINGERPRINT", "FIRST_YEAR", "build", "build_index", "index_series", "is_current",
-           "panel_columns"]
+__all__ = ["CORE", "FINGERPRINT", "FIRST_YEAR", "MIN_COMPOSITES", "YearBasis", "build",
+           "build_index",
+           "default_year_of", "index_series", "is_current", "panel_columns",
+           "year_basis"]
 
 #: The panel and index start with the UN era.
 FIRST_YEAR = 1946
 _KEYS = ["a", "b", "year"]
 _METHODS = ("auto", "sql", "ibis")
 #: Changes when the families or the index method change, so `amity setup` rebuilds.
-FINGERPRINT = "index-1:" + hashlib.sha1(repr(
-    [(f.source, f.indicators) for f in FAMILIES]).encode()).hexdigest()[:12]
+FINGERPRINT = "index-3:" + hashlib.sha1(repr(
+    [(f.source, f.indicators) for f in FAMILIES]
+    + [(i.name, i.in_index, i.carry, i.support, i.fallback_for) for i in INDICATORS.values()]
+    + [BASIS_SHARE, MIN_BASIS_DIMS]).encode()
+).hexdigest()[:12]
 
 
 def is_current(store: Store) -> bool:
@@ -48,20 +63,20 @@ def is_current(store: Store) -> bool:
 
 def panel_columns(family: Family) -> list[str]:
     """The family's indicators that go into the panel (numbers and flags, not lists)."""
-    return [n for n in family.indicators if INDICATORS[n].unit != "IGO abbreviations"]
+    return [n for n in family.indicators if not INDICATORS[n].text]
 
 
 def _panel_expr(store: Store, years: tuple[int, int],
                 on_step: Callable[[str], None] | None) -> tuple[ir.Table, dict[str, list[str]]]:
     groups: dict[tuple[str, ...], list[ir.Table]] = {}
     provenance: dict[str, list[str]] = {}
-    for i, sl in enumerate(default_slices(store, years)):
+    for i, sl in enumerate(default_slices(store, years, carry=True)):
         cols = panel_columns(sl.family)
         if on_step:
             on_step(f"computing {', '.join(cols)} ({sl.family.source} {sl.release}, "
-                    f"{sl.years[0]}-{sl.years[1]})")
+                    f"{sl.computed[0]}-{sl.computed[1]})")
         try:
-            frame = sl.family.compute(store, sl.release, None, sl.years)[_KEYS + cols]
+            frame = sl.family.compute(store, sl.release, None, sl.computed)[_KEYS + cols]
         except MissingDataError as exc:  # e.g. a release without product flows
             if on_step:
                 on_step(f"  skipped: {exc}")
@@ -71,12 +86,17 @@ def _panel_expr(store: Store, years: tuple[int, int],
         frame = frame.astype({"a": str, "b": str, "year": "int64"})
         for col in cols:  # flags become 0/1 with NA; every indicator a float
             frame[col] = pd.to_numeric(frame[col].astype("float64"), errors="raise")
+        ages = {c: a for c, a in carry_of(sl.family).items() if c in cols}
+        if ages:  # slow-moving stocks: carried forward, with the year they are as of
+            frame = carry_forward(frame, ages, sl.years)
         name = f"_panel_part_{i}"
         store.ibis.create_table(name, frame, temp=True, overwrite=True)
-        groups.setdefault(tuple(cols), []).append(store.ibis.table(name))
+        groups.setdefault(tuple(frame.columns[3:]), []).append(store.ibis.table(name))
         for col in cols:
+            carried = (f" (carried to {sl.years[1]})" if col in ages
+                       and sl.years[1] > sl.computed[1] else "")
             provenance.setdefault(col, []).append(
-                f"{sl.family.source}/{sl.release} {sl.years[0]}-{sl.years[1]}")
+                f"{sl.family.source}/{sl.release} {sl.computed[0]}-{sl.computed[1]}{carried}")
     if not groups:
         raise MissingDataError("no indicator source is ingested. Fix: run `amity setup`")
     parts = [ibis.union(*tables) if len(tables) > 1 else tables[0] for tables in groups.values()]
@@ -85,6 +105,13 @@ def _panel_expr(store: Store, years: tuple[int, int],
         renamed = part.rename(**{f"_k_{k}": k for k in _KEYS})
         panel = panel.left_join(renamed, [panel[k] == renamed[f"_k_{k}"] for k in _KEYS])
         panel = panel.drop(*[f"_k_{k}" for k in _KEYS])
+    sy = state_years(store, years[0], years[1])
+    if sy is not None:  # which rows are pairs of states in the international system
+        system = pairs(sy).mutate(_s=ibis.literal(1.0)).rename(
+            _k_a="a", _k_b="b", _k_year="year")
+        panel = panel.left_join(system, [panel.a == system._k_a, panel.b == system._k_b,
+                                         panel.year == system._k_year])
+        panel = panel.drop("_k_a", "_k_b", "_k_year").rename(system_pair="_s")
     return panel, provenance
 
 
@@ -108,7 +135,7 @@ def build_index(store: Store, *, method: str = "auto") -> int:
     >>> with Store(tempfile.mkdtemp() + "/s.duckdb") as store:
     ...     store.write_frame("panel", pd.DataFrame({
     ...         "a": ["PAK", "RUS"], "b": ["RUS", "PAK"], "year": [2000, 2000],
-    ...         "un_agreement": [0.4, 0.8]}))
+    ...         "un_agreement": [0.4, 0.8], "un_common_votes": [50, 50]}))
     ...     build_index(store)
     ...     store.execute("SELECT a, p_un_agreement, composite FROM index_scores ORDER BY a")
     2
@@ -122,8 +149,15 @@ def build_index(store: Store, *, method: str = "auto") -> int:
         method = "sql" if store.ibis.name == "duckdb" else "ibis"
     panel = store.ibis.table("panel")
     names = index_indicators(panel.columns)
+    table = "panel"
+    if "system_pair" in panel.columns:  # the index compares pairs of states only
+        panel = panel.filter(panel.system_pair == 1.0)
+        if method == "sql":
+            store.con.execute('CREATE OR REPLACE TEMP VIEW "_index_input" AS '
+                              'SELECT * FROM "panel" WHERE system_pair = 1.0')
+            table = "_index_input"
     if method == "sql":
-        expr = store.ibis.sql(index_sql("panel", panel.columns, names), dialect="duckdb")
+        expr = store.ibis.sql(index_sql(table, panel.columns, names), dialect="duckdb")
     else:
         scored = score(panel, names)
         expr = dynamics(scored, index_series(scored.columns))
@@ -151,6 +185,49 @@ def build(store: Store, *, years: tuple[int, int] | None = None, method: str = "
         on_step("scoring every pair and year against all pairs")
     counts = {"panel": int(store.ibis.table("panel").count().execute()),
               "index_scores": build_index(store, method=method)}
+    basis = year_basis(store)
     store.record_derived("amity_index", "panel", years, counts,
-                         {"provenance": dict(sorted(provenance.items()))}, FINGERPRINT)
+                         {"provenance": dict(sorted(provenance.items())), "basis": basis,
+                          "default_year": default_year_of(basis)}, FINGERPRINT)
     return counts
+
+
+#: The dimensions a year's basis must include for the year to be the default year.
+CORE = ("political", "economic", "military", "people", "multilateral")
+#: ... and the share of the year's scored pairs that must have a composite.
+MIN_COMPOSITES = 0.5
+
+
+class YearBasis(TypedDict):
+    """One year of the index: its basis dimensions, scored pairs and composites."""
+
+    dimensions: list[str]
+    scored: int
+    composites: int
+
+
+def year_basis(store: Store) -> dict[str, YearBasis]:
+    """Per year of the index: its basis (the dimensions half or more of its scored pairs
+    have), the scored pairs and the pairs with a composite."""
+    t = store.ibis.table("index_scores")
+    per = t.group_by("year").aggregate(basis=t.basis.max(), scored=t.count(),
+                                       composites=t.composite.count()).to_pandas()
+    return {str(int(r.year)): YearBasis(
+        dimensions=[d for d in str(r.basis or "").split(", ") if d], scored=int(r.scored),
+        composites=int(r.composites)) for r in per.sort_values("year").itertuples()}
+
+
+def default_year_of(basis: dict[str, YearBasis]) -> int | None:
+    """The latest year whose basis has every :data:`CORE` dimension and in which at least
+    :data:`MIN_COMPOSITES` of the scored pairs have a composite (None: no such year).
+
+    Examples
+    --------
+    >>> full = {"dimensions": list(CORE), "scored": 10, "composites": 8}
+    >>> default_year_of({"2018": full, "2019": full, "2020": {**full, "composites": 2}})
+    2019
+    """
+    good = [int(y) for y, b in basis.items()
+            if set(CORE) <= set(b["dimensions"])
+            and b["composites"] >= MIN_COMPOSITES * b["scored"]]
+    return max(good, default=None)

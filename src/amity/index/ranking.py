@@ -13,13 +13,15 @@ import pandas as pd
 
 from amity import countries as _countries
 from amity._exceptions import InputError, MissingDataError
+from amity.index.score import MIN_BASIS_DIMS
 from amity.indicators import DIMENSIONS, INDEX_DIMENSIONS
 from amity.store import store_scope
 
 if TYPE_CHECKING:
     from amity.store import Store
 
-__all__ = ["benchmark_pairs", "pair_index", "rank", "rank_partners", "scorecard"]
+__all__ = ["benchmark_pairs", "default_year", "pair_index", "rank", "rank_partners",
+           "scorecard"]
 
 _NO_INDEX = ("the store has no relationship index. Fix: run `amity setup` (it builds the "
              "index after ingesting)")
@@ -29,6 +31,31 @@ def _index(store: Store) -> Any:
     if not store.has("index_scores"):
         raise MissingDataError(_NO_INDEX)
     return store.ibis.table("index_scores")
+
+
+def default_year(store: Store) -> tuple[int, str]:
+    """The index's default year, and why: the latest year whose basis has every core
+    dimension and in which at least half the scored pairs have a composite (stored by
+    ``amity setup``; :func:`amity.index.panel.default_year_of`).
+
+    Raises
+    ------
+    MissingDataError
+        No index, or no year meets the rule.
+    """
+    found = store.release("amity_index", "panel")
+    if found is None:
+        raise MissingDataError(_NO_INDEX)
+    year = found.scope.get("default_year")
+    if year is None:
+        raise MissingDataError("no year of the index meets the default-year rule (every "
+                               "core dimension in the year's basis). Fix: ingest the "
+                               "sources of the missing dimensions with `amity setup`")
+    basis = found.scope["basis"][str(year)]
+    why = (f"{year}: the latest year whose basis has every core dimension "
+           f"({', '.join(basis['dimensions'])}) and in which at least half of the scored "
+           f"pairs have a composite ({basis['composites']:,} of {basis['scored']:,})")
+    return int(year), why
 
 
 def pair_index(store: Store, a: str, b: str, years: tuple[int, int] | None = None
@@ -65,7 +92,13 @@ def scorecard(row: pd.Series) -> dict[str, Any]:
         dims["conflict"]["note"] = (
             "no conflict data for this pair and year" if dims["conflict"]["score"] is None
             else "100 x (1 - hostility): the composite is discounted by the hostility")
+    basis = [d for d in str(row.get("basis") or "").split(", ") if d]
+    lacking = [d for d in basis if dims[d]["score"] is None]
+    unscored = (f"the year's data cover {len(basis)} dimension(s), fewer than the "
+                f"{MIN_BASIS_DIMS} a composite needs" if len(basis) < MIN_BASIS_DIMS
+                else ("no data on " + ", ".join(lacking)) if lacking else None)
     return {"year": int(row["year"]), "composite": num(row["composite"]),
+            "basis": basis, "unscored": unscored,
             "coverage": int(row["coverage"]), "dimensions_total": len(INDEX_DIMENSIONS),
             "weakest": text(row["weakest"]), "strongest": text(row["strongest"]),
             "composite_trend_per_year": num(row.get("composite_trend")),
@@ -82,17 +115,17 @@ def rank_partners(store: Store, country: str | int, *, year: int | None = None,
     country
         Any form :func:`amity.resolve` accepts.
     year
-        Default: the latest year in which the country has a composite for at least 50
-        partners with three or more dimensions of data.
+        Default: the index's default year (:func:`default_year`), the same for every
+        country, profile and brief.
     dimension
         One of ``political, economic, military, people, multilateral, media``; default
         the composite.
     top
         How many partners (None: all).
     min_coverage
-        Partners need at least this many dimensions with data (default 3 for the
-        composite, so that one strong dimension alone does not top the list; 1 for a
-        dimension).
+        Partners need at least this many dimensions with data (default 1; a composite
+        already needs every dimension of the year's basis). Partners without a score are
+        listed in ``attrs["unranked"]`` with the reason.
 
     Returns
     -------
@@ -105,33 +138,56 @@ def rank_partners(store: Store, country: str | int, *, year: int | None = None,
                          f"{', '.join(DIMENSIONS)}")
     t = _index(store)
     mine = t.filter(t.a == iso3)
+    why = f"{year}: the year asked for"
     if year is None:
-        wide = mine.filter(mine.coverage >= 3)
-        good = wide.group_by("year").aggregate(n=wide.count())
-        good = good.filter(good.n >= 50)
-        found = good.year.max().execute()
-        if found is None or pd.isna(found):
-            found = mine.year.max().execute()
-        if found is None or pd.isna(found):
-            raise MissingDataError(f"the index has no rows for {iso3}")
-        year = int(found)
+        year, why = default_year(store)
     col = f"score_{dimension}" if dimension else "composite"
     if col not in t.columns:
         raise MissingDataError(f"no {dimension} data in the index. Fix: ingest its sources "
                                "with `amity setup`")
-    least = min_coverage if min_coverage is not None else (1 if dimension else 3)
+    least = min_coverage if min_coverage is not None else 1
     rows = mine.filter((mine.year == year) & mine[col].notnull() & (mine.coverage >= least))
     frame = rows.order_by([rows[col].desc(), rows.b]).to_pandas()
     if frame.empty:
-        raise MissingDataError(f"no {dimension or 'composite'} scores for {iso3} in {year}")
+        raise MissingDataError(f"no {dimension or 'composite'} scores for {iso3} in {year}"
+                               f"{_why_none(store, year) if not dimension else ''}. Fix: "
+                               "pick another --year (without one: the default year)")
+    missing = mine.filter((mine.year == year) & mine[col].isnull()).select(
+        "b", "coverage", "basis", *[f"score_{d}" for d in DIMENSIONS
+                                    if f"score_{d}" in t.columns]).to_pandas()
     out = pd.DataFrame({
         "rank": range(1, len(frame) + 1), "partner": frame["b"],
         "name": [_countries.resolve(c).name for c in frame["b"]], "year": year,
         "score": frame[col], "coverage": frame["coverage"],
         **{d: frame[f"score_{d}"] for d in DIMENSIONS if f"score_{d}" in frame},
     })
-    out.attrs.update(country=iso3, year=year, dimension=dimension or "composite")
+    out.attrs.update(country=iso3, year=year, dimension=dimension or "composite", why=why,
+                     basis=str(frame["basis"].iloc[0]) if "basis" in frame else "",
+                     unranked=[(str(r.b), _reason(r)) for r in missing.itertuples()])
     return out.head(top) if top else out
+
+
+def _why_none(store: Store, year: int) -> str:
+    """Why a year has no composites, from the stored basis of each year."""
+    found = store.release("amity_index", "panel")
+    basis = found.scope.get("basis", {}) if found else {}
+    if str(year) not in basis:
+        years = sorted(int(y) for y in basis)
+        return f" (the index covers {years[0]}-{years[-1]})" if years else ""
+    dims = basis[str(year)]["dimensions"]
+    if len(dims) < MIN_BASIS_DIMS:
+        with_any = [int(y) for y, b in basis.items() if b["composites"]]
+        return (f": {year}'s data cover {len(dims)} dimension(s) ({', '.join(dims) or 'none'}),"
+                f" fewer than the {MIN_BASIS_DIMS} a composite needs; the latest year with "
+                f"composites is {max(with_any, default='none')}")
+    return ""
+
+
+def _reason(row: Any) -> str:
+    """Why a partner has no composite in the year: the basis dimensions it lacks."""
+    need = [d for d in str(row.basis or "").split(", ") if d]
+    lacking = [d for d in need if pd.isna(getattr(row, f"score_{d}", None))]
+    return ("no data on " + ", ".join(lacking)) if lacking else "no composite"
 
 
 def benchmark_pairs(store: Store, a: str, b: str, *, year: int | None = None,

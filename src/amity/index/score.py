@@ -51,7 +51,16 @@ from amity.indicators import DIMENSIONS, HOSTILITY, INDICATORS
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["dynamics", "hostility_rules", "index_indicators", "percentiles", "score"]
+__all__ = ["BASIS_SHARE", "MIN_BASIS_DIMS", "dynamics", "hostility_rules", "index_indicators",
+           "percentiles", "score"]
+
+#: A dimension is part of a year's basis when at least this share (numerator,
+#: denominator) of the year's scored pairs have it: 1/2.
+BASIS_SHARE = (1, 2)
+#: A year gets composites only when its basis has at least this many dimensions (or
+#: every dimension scored, when fewer are asked for): one or two measured dimensions
+#: are reported as such, not as a relationship score.
+MIN_BASIS_DIMS = 3
 
 _KEYS = ["a", "b", "year"]
 
@@ -88,13 +97,30 @@ def _hostility(panel: ir.Table, rules: Sequence[tuple[str, int, float]]) -> ir.V
     return ibis.ifelse(known, level, ibis.null()).cast("float64")
 
 
+def _value(panel: ir.Table, name: str) -> ir.Value:
+    """The indicator's value as the index uses it: NA where its support (e.g. the common
+    votes behind UN agreement) is below the minimum (``Indicator.support``), or where the
+    indicator it stands in for has a value (``Indicator.fallback_for``)."""
+    value = panel[name].cast("float64")
+    null = ibis.null().cast("float64")
+    instead = INDICATORS[name].fallback_for
+    if instead is not None and instead in panel.columns:  # only where the other is NA
+        value = ibis.ifelse(panel[instead].isnull(), value, null).cast("float64")
+    support = INDICATORS[name].support
+    if support is None:
+        return value
+    if support[0] not in panel.columns:
+        return null
+    return ibis.ifelse(panel[support[0]] >= support[1], value, null).cast("float64")
+
+
 def percentiles(panel: ir.Table, names: Sequence[str]) -> ir.Table:
     """Long ``a, b, year, indicator, dimension, percentile`` (oriented: higher = closer).
 
     Ties and ranks come from counts per distinct value (a group-by and one running sum
     over the distinct values), not from a window over every row.
     """
-    wide = panel.select(*_KEYS, **{n: panel[n].cast("float64") for n in names})
+    wide = panel.select(*_KEYS, **{n: _value(panel, n) for n in names})
     long = wide.pivot_longer(s.cols(*names), names_to="indicator", values_to="value")
     long = long.filter(long.value.notnull())
     counts = long.group_by(["indicator", "year", "value"]).aggregate(ties=long.count())
@@ -150,17 +176,28 @@ def score(panel: ir.Table, indicators: Sequence[str] | None = None) -> ir.Table:
         wide = wide.left_join(host, [wide.a == host._h_a, wide.b == host._h_b,
                                      wide.year == host._h_year]).drop("_h_a", "_h_b", "_h_year")
     scores = [wide[f"score_{d}"] for d in dims]
-    total = sum((c.fill_null(0.0) for c in scores), ibis.literal(0.0))
     coverage = sum((c.notnull().cast("int64") for c in scores), ibis.literal(0))
     low = ibis.least(*[c.fill_null(1e9) for c in scores])
     high = ibis.greatest(*[c.fill_null(-1e9) for c in scores])
-    mean = (total / coverage.cast("float64")).cast("float64")
+    # the year's basis: the dimensions that half or more of the year's pairs have
+    year = ibis.window(group_by="year")
+    n_year = wide.a.count().over(year)
+    basis = [(c.count().over(year) * BASIS_SHARE[1] >= n_year * BASIS_SHARE[0]) for c in scores]
+    complete = ibis.and_(*[~b | c.notnull() for b, c in zip(basis, scores, strict=True)])
+    used = sum((b.cast("int64") for b in basis), ibis.literal(0))
+    total = sum((ibis.ifelse(b, c, 0.0) for b, c in zip(basis, scores, strict=True)),
+                ibis.literal(0.0))
+    enough = min(MIN_BASIS_DIMS, len(dims))
+    mean = ibis.ifelse(complete & (used >= max(enough, 1)), total / used.cast("float64"),
+                       ibis.null()).cast("float64")
     extra = {}
     if rules:
         extra["score_conflict"] = (100.0 * (1.0 - wide.hostility)).cast("float64")
         mean = (mean * (1.0 - wide.hostility.fill_null(0.0))).cast("float64")
+    names_used = ibis.literal(", ").join(
+        [ibis.ifelse(b, d, ibis.null().cast("string")) for b, d in zip(basis, dims, strict=True)])
     return wide.mutate(
-        **extra, composite=mean, coverage=coverage,
+        **extra, composite=mean, coverage=coverage, basis=names_used,
         # the first dimension (DIMENSIONS order) at the lowest / highest score
         weakest=ibis.cases(*[(c == low, d) for c, d in zip(scores, dims, strict=True)],
                            else_=None),
@@ -177,14 +214,23 @@ def dynamics(scored: ir.Table, series: Sequence[str], *, window: int = 5,
     ending at each year, needing at least 3 values), ``<series>_prior3`` (the mean of the
     three previous years, when all three have a value) and ``<series>_break`` (``up`` or
     ``down`` when the value is at least ``threshold`` points from that mean).
-    The series are stacked so one sort serves every window.
+    The composite's trend and prior mean use only the years with the same basis as the
+    year itself (column ``basis``, when ``scored`` has it): a change of the dimensions
+    averaged is not a change of the relationship. The series are stacked so one sort
+    serves every window.
     """
-    long = scored.select("a", "b", "year", *series).pivot_longer(
+    has_basis = "basis" in scored.columns
+    extra = ["basis"] if has_basis else []
+    long = scored.select("a", "b", "year", *extra, *series).pivot_longer(
         s.cols(*series), names_to="series", values_to="v")
     long = long.filter(long.v.notnull())
-    last = ibis.window(group_by=["a", "b", "series"], order_by="year",
-                       range=(-(window - 1), 0))
-    prev = ibis.window(group_by=["a", "b", "series"], order_by="year", range=(-3, -1))
+    # the composite's windows stay within one basis; the dimension scores' span any
+    part = (ibis.ifelse(long.series == "composite", long.basis.fill_null(""), "")
+            if has_basis else ibis.literal(""))
+    long = long.mutate(part=part)
+    keys = ["a", "b", "series", "part"]
+    last = ibis.window(group_by=keys, order_by="year", range=(-(window - 1), 0))
+    prev = ibis.window(group_by=keys, order_by="year", range=(-3, -1))
     x = long.year.cast("float64")
     n = long.v.count().over(last).cast("float64")
     sx, sy = x.sum().over(last), long.v.sum().over(last)

@@ -45,7 +45,16 @@ class Indicator:
     the opposite, ``none`` that it is descriptive (a balance, a list). ``in_index``:
     whether the relationship index uses it (an oriented indicator can stay out when
     another one carries the same information, e.g. the two trade directions beside the
-    total).
+    total, or when it exists for too few pairs or years to compare pairs on it).
+
+    ``carry``: for a slow-moving stock (memberships, alliances, a route network, migrant
+    stocks), how many years after its last value the panel and the index carry it
+    forward, with an "as of" year (0: never). ``support``: the index uses the value only
+    where another indicator reaches a minimum (UN agreement on at least 10 common votes;
+    event shares where the event files cover the whole year). ``fallback_for``: the
+    index uses the value only where that other indicator is NA (a narrower measure of
+    the same thing, which would otherwise count twice). ``text``: the value is text (a
+    list of names), shown in profiles but not stored in the numeric panel.
     """
 
     name: str
@@ -54,6 +63,10 @@ class Indicator:
     orientation: Orientation
     definition: str
     in_index: bool = True
+    carry: int = 0
+    support: tuple[str, float] | None = None
+    fallback_for: str | None = None
+    text: bool = False
 
     def __post_init__(self) -> None:
         if self.orientation == "none":
@@ -65,12 +78,15 @@ class Family:
     """Indicators computed together from one source.
 
     ``compute(store, release, countries, years)`` returns ``a, b, year`` and the
-    indicators for directed pairs (all pairs when ``countries`` is None).
+    indicators for directed pairs (all pairs when ``countries`` is None). ``value_note``:
+    what a reader must know beside each value from this source (how it was reported, a
+    known bias, a double count), shown in the note of every row it gives.
     """
 
     source: str
     indicators: tuple[str, ...]
     compute: Compute
+    value_note: str | None = None
 
 
 def resolve_release(store: Store, source: str, release: str | None) -> str:

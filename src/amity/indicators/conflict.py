@@ -49,9 +49,9 @@ if TYPE_CHECKING:
 __all__ = ["FAMILIES", "HOSTILITY", "INDICATORS", "armed_conflicts_dyadic", "hostility_of",
            "mids_dyadic", "rivalries_dyadic", "wars_dyadic"]
 
-def _c(name: str, unit: str, definition: str) -> Indicator:
+def _c(name: str, unit: str, definition: str, carry: int = 0) -> Indicator:
     """A conflict indicator: lower is closer, and a discount of the index, not a percentile."""
-    return Indicator(name, "conflict", unit, "lower", definition, in_index=False)
+    return Indicator(name, "conflict", unit, "lower", definition, in_index=False, carry=carry)
 
 
 INDICATORS = (
@@ -72,7 +72,10 @@ INDICATORS = (
        "intensity of their armed conflict that year: 1 minor (25-999 battle deaths), 2 war "
        "(1,000 or more); 0 none"),
     _c("war", "yes/no", "a and b fought each other in a COW inter-state war that year"),
-    _c("rivalry", "yes/no", "a strategic rivalry between a and b was in force that year"),
+    # a rivalry is a lasting state: the data's last year (2020) is carried five years, as
+    # alliances are, so that an ongoing rivalry does not vanish when the data ends
+    _c("rivalry", "yes/no", "a strategic rivalry between a and b was in force that year",
+       carry=5),
 )
 
 #: The index's hostility of a pair-year: the largest weight whose condition holds

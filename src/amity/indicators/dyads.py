@@ -127,7 +127,7 @@ def add_alliances(df: pd.DataFrame, *, release: str | None = None,
 
 def add_arms(df: pd.DataFrame, *, release: str | None = None,
              store: Store | None = None) -> pd.DataFrame:
-    """Add ``arms_tiv_a_to_b`` and ``arms_tiv_b_to_a`` (SIPRI TIV delivered)."""
+    """Add ``arms_tiv_a_to_b``, ``arms_tiv_b_to_a`` and ``arms_tiv_total`` (SIPRI TIV)."""
     return _add(df, military.arms_dyadic, store, release=release)
 
 

@@ -11,7 +11,10 @@ for the years no earlier one covers):
 * ``trade_share_a`` / ``trade_share_b`` — total / (the country's exports + imports) from
   ``trade_national`` of the same source.
 
-A pair with no row in the source is NA, never 0.
+A pair with no row in the source is NA, never 0 — except in a source that lists every
+partner of each reporter (UN Comtrade's reported totals: the release's scope has
+``unlisted_partner_is_zero`` and ``reporters_by_year``): there, in a year a country
+reported, its exports to a state of the system it does not list are 0.
 
 From one product-level source (default: the first of ``ots``, ``comtrade``, ``baci`` in
 the store), over the years its product data cover (the product space of
@@ -46,13 +49,13 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from amity.indicators._base import Family, Indicator, resolve_release
+from amity.indicators._base import Family, Indicator, pairs, resolve_release, state_years
 from amity.indicators.products import frames, plan, product_sources
 
 if TYPE_CHECKING:
     from amity.store import Store
 
-__all__ = ["FAMILIES", "INDICATORS", "trade_dyadic", "trade_indices_dyadic"]
+__all__ = ["FAMILIES", "INDICATORS", "TRADE_NOTES", "trade_dyadic", "trade_indices_dyadic"]
 
 _TRADE = ("trade_a_to_b_usd", "trade_b_to_a_usd", "trade_total_usd", "trade_balance_a_usd",
           "trade_share_a", "trade_share_b")
@@ -73,10 +76,10 @@ INDICATORS = (
               "trade_total_usd / (b's total exports + imports)"),
     Indicator("trade_intensity_a_to_b", "economic", "index (1 = neutral)", "higher",
               "(x_ab / X_a) / (M_b / M_w): share of a's exports going to b over b's share of "
-              "world imports (WITS)"),
+              "world imports (WITS)", in_index=False),
     Indicator("trade_complementarity_a_b", "economic", "index (0-100)", "higher",
               "100 * (1 - sum_k |m_bk - x_ak| / 2), shares of product k in b's imports and "
-              "a's exports (WITS); complete product mixes only"),
+              "a's exports (WITS); complete product mixes only", in_index=False),
 )
 
 
@@ -109,7 +112,20 @@ def trade_dyadic(
                         ab=flows.value_usd, ba=null).union(
         flows.select(a=flows.importer, b=flows.exporter, year=flows.year,
                      ab=null, ba=flows.value_usd))
+    zeros = _unlisted_zero(store, source, release, countries, years)
+    if zeros is not None:  # the reporters' unlisted partners: 0, not NA
+        grid, reported = zeros
+        both = both.union(grid.select("a", "b", "year", ab=null, ba=null))
     pairs = both.group_by(["a", "b", "year"]).aggregate(ab=both.ab.max(), ba=both.ba.max())
+    if zeros is not None:
+        ra = reported.select(ra_year="year", ra="iso3", ra_ok=ibis.literal(True))
+        rb = reported.select(rb_year="year", rb="iso3", rb_ok=ibis.literal(True))
+        pairs = (pairs.left_join(ra, [pairs.year == ra.ra_year, pairs.a == ra.ra])
+                 .left_join(rb, [pairs.year == rb.rb_year, pairs.b == rb.rb]))
+        pairs = pairs.select(
+            "a", "b", "year",
+            ab=pairs.ab.coalesce(ibis.ifelse(pairs.ra_ok.notnull(), 0.0, null)),
+            ba=pairs.ba.coalesce(ibis.ifelse(pairs.rb_ok.notnull(), 0.0, null))).view()
     nat = store.table("trade_national", source=source, release=release)
     nat = nat.select(iso3=nat.iso3, nyear=nat.year, total=nat.exports_usd + nat.imports_usd)
     na = nat.select(na_iso3="iso3", na_year="nyear", total_a="total")
@@ -126,6 +142,29 @@ def trade_dyadic(
     frame = out.to_pandas().sort_values(["a", "b", "year"], ignore_index=True)
     frame.attrs.update(source=source, release=release)
     return frame
+
+
+def _unlisted_zero(store: Store, source: str, release: str,
+                   countries: Sequence[str] | None, years: tuple[int, int] | None
+                   ) -> tuple[ir.Table, ir.Table] | None:
+    """For a source whose reporters list every partner: the universe of state pairs in
+    the reporting years, and the (year, iso3) reporters; None for other sources."""
+    found = store.release(source, release)
+    scope = found.scope if found else {}
+    if not scope.get("unlisted_partner_is_zero") or "reporters_by_year" not in scope:
+        return None
+    rows = [(int(y), c) for y, cs in scope["reporters_by_year"].items() for c in cs
+            if (years is None or years[0] <= int(y) <= years[1])
+            and (countries is None or c in countries)]
+    if not rows:
+        return None
+    reported = ibis.memtable(pd.DataFrame(rows, columns=["year", "iso3"]).astype(
+        {"year": "int64"}))
+    lo, hi = min(y for y, _ in rows), max(y for y, _ in rows)
+    sy = state_years(store, lo, hi, countries)
+    if sy is None:
+        return None
+    return pairs(sy), reported
 
 
 def _complementarity(exports: ir.Table, imports: ir.Table) -> ir.Table:
@@ -222,14 +261,25 @@ def _combine(store: Store, source: str, release: str, flows: ir.Table, exports: 
     return out.to_pandas().sort_values(["a", "b", "year"], ignore_index=True)
 
 
+#: How each trade source's dollar values were reported: each value's note says it, since
+#: the sources differ by 10-50% for the same flow (see docs/indicators.md).
+TRADE_NOTES = {
+    "cow_trade": "COW: as the importer reported it (the exporter's report where missing)",
+    "comtrade_totals": "Comtrade: as the exporter reported it",
+    "dots": "IMF DOTS: as the exporter reported it (FOB)",
+    "comtrade": "Comtrade: as the reporter reported it",
+    "ots": "OTS: levels overstated by 20-50% against reporters' totals; use for trends",
+    "wits": "WITS: a top-5 partner of the reporter only",
+}
+
+
 def _trade(source: str) -> Family:
     return Family(source, _TRADE, lambda s, r, c, y: trade_dyadic(
-        s, source=source, release=r, countries=c, years=y))
+        s, source=source, release=r, countries=c, years=y), TRADE_NOTES[source])
 
 
 FAMILIES = (
-    *(_trade(source) for source in ("cow_trade", "comtrade_totals", "dots", "comtrade", "ots",
-                                    "wits")),
+    *(_trade(source) for source in TRADE_NOTES),
     Family("ots", ("trade_intensity_a_to_b", "trade_complementarity_a_b"), lambda s, r, c, y:
            trade_indices_dyadic(s, source="ots", release=r, countries=c, years=y)),
 )

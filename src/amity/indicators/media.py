@@ -31,7 +31,7 @@ Coverage. Event files cover periods of publication (a 15-minute GDELT 2.0 file, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -42,20 +42,29 @@ from amity.indicators._base import Family, Indicator, resolve_release
 if TYPE_CHECKING:
     from amity.store import Store
 
-__all__ = ["COLUMNS", "FAMILIES", "INDICATORS", "covered_periods", "events_dyadic"]
+__all__ = ["COLUMNS", "FAMILIES", "INDICATORS", "WHOLE_YEAR", "covered_periods", "events_dyadic",
+           "year_shares"]
+
+#: The index compares event measures only where the files cover (nearly) the whole year.
+WHOLE_YEAR = ("events_year_share", 0.95)
 
 INDICATORS = (
     Indicator("events_count", "media", "events", "none",
               "coded events whose two actor countries are a and b, either order (distinct "
               "event ids); 0 only in years the ingested event files cover"),
     Indicator("events_goldstein_mean", "media", "Goldstein (-10 to 10)", "higher",
-              "mean Goldstein score of those events"),
+              "mean Goldstein score of those events", support=WHOLE_YEAR),
     Indicator("events_tone_mean", "media", "tone (-100 to 100)", "higher",
-              "mean GDELT AvgTone of those events (NA for ICEWS)"),
+              "mean GDELT AvgTone of those events (NA for ICEWS)", support=WHOLE_YEAR),
     Indicator("events_coop_share", "media", "share (0-1)", "higher",
-              "share of those events with QuadClass 1-2 (verbal or material cooperation)"),
+              "share of those events with QuadClass 1-2 (verbal or material cooperation)",
+              support=WHOLE_YEAR),
     Indicator("events_conflict_share", "media", "share (0-1)", "lower",
-              "share of those events with QuadClass 3-4 (verbal or material conflict)"),
+              "share of those events with QuadClass 3-4 (verbal or material conflict)",
+              support=WHOLE_YEAR),
+    Indicator("events_year_share", "media", "share of the year", "none",
+              "share of the year the ingested event files cover: below 1, the counts and "
+              "shares are those of the files (a sample of the news), not the year's"),
 )
 #: The indicator columns :func:`events_dyadic` returns.
 COLUMNS = tuple(i.name for i in INDICATORS)
@@ -82,6 +91,29 @@ def covered_periods(store: Store, source: str, release: str, period: str = "year
             covered.add((year,) if period == "year" else (year, month))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return sorted(covered)
+
+
+def year_shares(store: Store, source: str, release: str) -> dict[int, float]:
+    """The share of each year (0-1) that the release's files cover (overlaps counted once).
+
+    Six 15-minute GDELT files cover 0.0002 of their year; a release fetched for a whole
+    year covers 1.
+    """
+    spans = sorted(store.catalog.periods(source, release))
+    merged: list[list[datetime]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    covered: dict[int, float] = {}
+    for start, end in merged:
+        while start < end:
+            cut = min(end, datetime(start.year + 1, 1, 1))
+            length = (datetime(start.year + 1, 1, 1) - datetime(start.year, 1, 1))
+            covered[start.year] = covered.get(start.year, 0.0) + (cut - start) / length
+            start = cut
+    return {y: min(1.0, v) for y, v in sorted(covered.items())}
 
 
 def _aggregate(store: Store, source: str, release: str, countries: Sequence[str] | None,
@@ -172,6 +204,7 @@ def events_dyadic(
     grid = pairs.merge(grid_keys, how="cross")
     frame = grid.merge(frame, on=keys, how="left")
     frame["events_count"] = frame["events_count"].fillna(0).astype("int64")
+    frame["events_year_share"] = frame["year"].map(year_shares(store, source, release))
     frame = frame[keys + list(COLUMNS)].sort_values(keys, ignore_index=True)
     frame.attrs.update(source=source, release=release,
                        covered_years=sorted({c[0] for c in covered}))

@@ -8,7 +8,8 @@ For a directed pair (a, b) and year:
   Both are symmetric: ATOP's directed flags (a guarantee binds the guarantor only) stay
   in the ``alliances`` table.
 * ``arms_tiv_a_to_b`` / ``arms_tiv_b_to_a`` — SIPRI TIV (millions) of major arms
-  delivered by a to b (by b to a) that year.
+  delivered by a to b (by b to a) that year; ``arms_tiv_total`` both directions (the index
+  uses it: a supplier-client relationship is close whichever way the arms flow).
 
 Missing is not zero. What is False/0 and what is NA:
 
@@ -58,14 +59,24 @@ INDICATORS = (
     Indicator("alliance_any", "military", "yes/no", "higher",
               "an ATOP obligation (defence, offence, neutrality, non-aggression or "
               "consultation) binds a and b that year, either direction; False for system "
-              "members without one"),
+              "members without one", carry=5),
     Indicator("alliance_defense", "military", "yes/no", "higher",
-              "an ATOP defence obligation binds a and b that year, either direction"),
+              "an ATOP defence obligation binds a and b that year, either direction",
+              carry=5),
+    Indicator("alliance_kinds", "military", "obligations", "none",
+              "the kinds of ATOP obligation between a and b that year (defence, offence, "
+              "neutrality, non-aggression, consultation)", carry=5, text=True),
     Indicator("arms_tiv_a_to_b", "military", "TIV (millions)", "higher",
               "SIPRI trend-indicator value of major arms delivered by a to b that year; 0 "
-              "when a is a SIPRI supplier whose table lists no delivery to b"),
+              "when a is a SIPRI supplier whose table lists no delivery to b",
+              in_index=False),
     Indicator("arms_tiv_b_to_a", "military", "TIV (millions)", "higher",
-              "SIPRI trend-indicator value of major arms delivered by b to a that year"),
+              "SIPRI trend-indicator value of major arms delivered by b to a that year",
+              in_index=False),
+    Indicator("arms_tiv_total", "military", "TIV (millions)", "higher",
+              "the arms delivered between them that year, both directions (the known "
+              "direction where the other is NA: a state that supplied no state at all); "
+              "the index uses it, as it uses total trade rather than each direction"),
 )
 
 _NO_STATES = ("no COW state list in the store: pair-years without a record are NA, not "
@@ -84,19 +95,38 @@ def _empty(columns: list[str], source: str, release: str) -> pd.DataFrame:
     return frame
 
 
+#: ATOP's obligation flags and how the profile names them.
+_KINDS = (("defense", "defence"), ("offense", "offence"), ("neutrality", "neutrality"),
+          ("nonaggression", "non-aggression"), ("consult", "consultation"))
+
+
 def alliances_expr(alliances: ir.Table, universe: ir.Table | None) -> ir.Table:
-    """``a, b, year, alliance_any, alliance_defense`` over the records and the universe."""
+    """``a, b, year, alliance_any, alliance_defense`` and one flag per obligation kind
+    (``k_defense`` ... ``k_consult``) over the records and the universe."""
     t = alliances
     anyflag = t.defense | t.offense | t.neutrality | t.nonaggression | t.consult
-    parts = [t.select(a=t.a, b=t.b, year=t.year, any_=anyflag, dfn=t.defense),
-             t.select(a=t.b, b=t.a, year=t.year, any_=anyflag, dfn=t.defense)]
+    flags = {f"k_{col}": t[col] for col, _ in _KINDS}
+    parts = [t.select(a=t.a, b=t.b, year=t.year, any_=anyflag, **flags),
+             t.select(a=t.b, b=t.a, year=t.year, any_=anyflag, **flags)]
     if universe is not None:
         null = ibis.null().cast("boolean")
-        parts.append(universe.select("a", "b", "year", any_=null, dfn=null))
+        parts.append(universe.select("a", "b", "year", any_=null,
+                                     **dict.fromkeys(flags, null)))
     u = ibis.union(*parts)
-    agg = u.group_by(["a", "b", "year"]).aggregate(any_=u.any_.any(), dfn=u.dfn.any())
+    agg = u.group_by(["a", "b", "year"]).aggregate(
+        any_=u.any_.any(), **{name: u[name].any() for name in flags})
     return agg.select("a", "b", "year", alliance_any=agg.any_.fill_null(False),
-                      alliance_defense=agg.dfn.fill_null(False))
+                      alliance_defense=agg.k_defense.fill_null(False),
+                      **{name: agg[name].fill_null(False) for name in flags})
+
+
+def _kinds(frame: pd.DataFrame) -> pd.Series:
+    """The obligation kinds of each row in words ("non-aggression, consultation"), or
+    "none"."""
+    text = pd.Series("", index=frame.index, dtype="object")
+    for col, label in _KINDS:
+        text = text + frame[f"k_{col}"].astype(bool).map({True: label + ", ", False: ""})
+    return text.str.rstrip(", ").replace("", "none")
 
 
 def alliances_dyadic(
@@ -119,11 +149,13 @@ def alliances_dyadic(
     al = store.table("alliances", source="atop", release=release)
     lo, hi = _bounds(al, years)
     if lo > hi:
-        return _empty(["alliance_any", "alliance_defense"], "atop", release)
+        return _empty(["alliance_any", "alliance_defense", "alliance_kinds"], "atop", release)
     al = restrict(al, "a", "b", countries, (lo, hi))
     sy = state_years(store, lo, hi, countries)
     expr = alliances_expr(al, pairs(sy) if sy is not None else None)
     frame = expr.to_pandas().sort_values(["a", "b", "year"], ignore_index=True)
+    frame["alliance_kinds"] = _kinds(frame)
+    frame = frame[["a", "b", "year", "alliance_any", "alliance_defense", "alliance_kinds"]]
     for col in ("alliance_any", "alliance_defense"):
         frame[col] = frame[col].astype("boolean")
     frame.attrs.update(source="atop", release=release)
@@ -134,7 +166,8 @@ def alliances_dyadic(
 
 def arms_expr(transfers: ir.Table, universe: ir.Table | None,
               suppliers: Sequence[str]) -> ir.Table:
-    """``a, b, year, arms_tiv_a_to_b, arms_tiv_b_to_a`` over the records and the universe.
+    """``a, b, year, arms_tiv_a_to_b, arms_tiv_b_to_a, arms_tiv_total`` over the records and
+    the universe.
 
     Examples
     --------
@@ -144,11 +177,11 @@ def arms_expr(transfers: ir.Table, universe: ir.Table | None,
     ...                                    "b": ["RUS", "PAK", "USA", "PAK"],
     ...                                    "year": [2020] * 4}))
     >>> arms_expr(t, grid, ["RUS"]).to_pandas().sort_values(["a", "b"], ignore_index=True)
-         a    b  year  arms_tiv_a_to_b  arms_tiv_b_to_a
-    0  PAK  RUS  2020              NaN             40.0
-    1  PAK  USA  2020              NaN              NaN
-    2  RUS  PAK  2020             40.0              NaN
-    3  USA  PAK  2020              NaN              NaN
+         a    b  year  arms_tiv_a_to_b  arms_tiv_b_to_a  arms_tiv_total
+    0  PAK  RUS  2020              NaN             40.0            40.0
+    1  PAK  USA  2020              NaN              NaN             NaN
+    2  RUS  PAK  2020             40.0              NaN            40.0
+    3  USA  PAK  2020              NaN              NaN             NaN
     """
     t = transfers
     null = ibis.null().cast("float64")
@@ -165,8 +198,11 @@ def arms_expr(transfers: ir.Table, universe: ir.Table | None,
     supply = list(suppliers)
     zero_ab = ibis.ifelse(agg.grid & agg.a.isin(supply), 0.0, null)
     zero_ba = ibis.ifelse(agg.grid & agg.b.isin(supply), 0.0, null)
-    return agg.select("a", "b", "year", arms_tiv_a_to_b=agg.ab.coalesce(zero_ab),
-                      arms_tiv_b_to_a=agg.ba.coalesce(zero_ba))
+    ab, ba = agg.ab.coalesce(zero_ab), agg.ba.coalesce(zero_ba)
+    # both directions' recorded deliveries; NA only when neither direction is known
+    total = ibis.ifelse(ab.isnull() & ba.isnull(), null, ab.fill_null(0.0) + ba.fill_null(0.0))
+    return agg.select("a", "b", "year", arms_tiv_a_to_b=ab, arms_tiv_b_to_a=ba,
+                      arms_tiv_total=total.cast("float64"))
 
 
 def arms_dyadic(
@@ -194,7 +230,8 @@ def arms_dyadic(
     suppliers = tr.select("supplier").distinct().to_pandas()["supplier"].tolist()
     lo, hi = _bounds(tr, years)
     if lo > hi:
-        return _empty(["arms_tiv_a_to_b", "arms_tiv_b_to_a"], "sipri", release)
+        return _empty(["arms_tiv_a_to_b", "arms_tiv_b_to_a", "arms_tiv_total"], "sipri",
+                      release)
     tr = restrict(tr, "supplier", "recipient", countries, (lo, hi))
     sy = state_years(store, lo, hi, countries)
     expr = arms_expr(tr, pairs(sy) if sy is not None else None, suppliers)
@@ -206,8 +243,8 @@ def arms_dyadic(
 
 
 FAMILIES = (
-    Family("atop", ("alliance_any", "alliance_defense"), lambda s, r, c, y:
+    Family("atop", ("alliance_any", "alliance_defense", "alliance_kinds"), lambda s, r, c, y:
            alliances_dyadic(s, release=r, countries=c, years=y)),
-    Family("sipri", ("arms_tiv_a_to_b", "arms_tiv_b_to_a"), lambda s, r, c, y:
+    Family("sipri", ("arms_tiv_a_to_b", "arms_tiv_b_to_a", "arms_tiv_total"), lambda s, r, c, y:
            arms_dyadic(s, release=r, countries=c, years=y)),
 )

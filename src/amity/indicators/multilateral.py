@@ -18,20 +18,27 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from amity.indicators._base import Family, Indicator, resolve_release
+from amity.indicators._base import Family, Indicator, pairs, resolve_release, state_years
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from amity.store import Store
 
-__all__ = ["FAMILIES", "INDICATORS", "shared_igos", "shared_igos_expr", "shared_igos_matrix"]
+__all__ = ["FAMILIES", "INDICATORS", "shared_groups", "shared_igos", "shared_igos_expr",
+           "shared_igos_matrix"]
 
 INDICATORS = (
     Indicator("shared_igos", "multilateral", "IGOs", "higher",
-              "IGOs in which both are full or associate members that year"),
+              "IGOs in which both are full or associate members that year", carry=5),
     Indicator("shared_igos_list", "multilateral", "IGO abbreviations", "none",
-              "the shared IGOs, comma-separated"),
+              "the shared IGOs, comma-separated", text=True),
+    Indicator("shared_groups", "multilateral", "organisations", "higher",
+              "regional organisations both belong to that year (amity's regions table: "
+              "EAEU, SCO, SAARC, GCC, EU, ASEAN, MERCOSUR, USMCA, BRICS, ECO, EFTA)",
+              fallback_for="shared_igos"),
+    Indicator("shared_groups_list", "multilateral", "organisation names", "none",
+              "the shared regional organisations, comma-separated", text=True),
 )
 
 _MEMBER = ("full", "associate")
@@ -123,7 +130,60 @@ def shared_igos(
     return frame
 
 
+def shared_groups(store: Store, *, release: str | None = None,
+                  countries: Sequence[str] | None = None,
+                  years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """``shared_groups`` and ``shared_groups_list`` for directed pairs and years.
+
+    From the ``group_membership`` spells of ``amity_regions`` (organisations only; an
+    open spell runs to the table's last checked year): pairs of states in the system in
+    the table's years without a shared organisation get 0; other pair-years are NA.
+    """
+    import ibis
+
+    release = resolve_release(store, "amity_regions", release)
+    found = store.release("amity_regions", release)
+    if found is None or found.coverage_start is None or found.coverage_end is None:
+        return pd.DataFrame(columns=["a", "b", "year", "shared_groups", "shared_groups_list"])
+    lo, hi = found.coverage_start, found.coverage_end
+    if years is not None:
+        lo, hi = max(lo, years[0]), min(hi, years[1])
+    cols = ["a", "b", "year", "shared_groups", "shared_groups_list"]
+    if lo > hi:
+        return pd.DataFrame(columns=cols)
+    g = store.table("group_membership", source="amity_regions", release=release)
+    g = g.filter(g.kind == "organisation")
+    grid = ibis.memtable(pd.DataFrame({"year": range(lo, hi + 1)}, dtype="int64"))
+    spells = g.select(group=g["group"], iso3=g.iso3, lo=g.from_year,
+                      hi=g.to_year.fill_null(hi))
+    member = spells.join(grid, (grid.year >= spells.lo) & (grid.year <= spells.hi)).select(
+        "group", "iso3", "year")
+    if countries is not None:
+        member = member.filter(member.iso3.isin(list(countries)))
+    left = member.rename(a="iso3")
+    right = member.select(g_b="group", b="iso3", y_b="year")
+    both = left.join(right, [left["group"] == right.g_b, left.year == right.y_b])
+    both = both.filter(both.a != both.b)
+    shared = both.group_by(["a", "b", "year"]).aggregate(n=both["group"].count(),
+                                                         names=both["group"].collect())
+    frame = shared.to_pandas()
+    frame["shared_groups_list"] = [", ".join(sorted(x)) for x in frame.pop("names")]
+    frame = frame.rename(columns={"n": "shared_groups"})
+    sy = state_years(store, lo, hi, countries)
+    if sy is not None:
+        grid_pairs = pairs(sy).to_pandas()
+        frame = grid_pairs.merge(frame, on=["a", "b", "year"], how="outer")
+        frame["shared_groups"] = frame["shared_groups"].fillna(0)
+        frame["shared_groups_list"] = frame["shared_groups_list"].fillna("")
+    frame["shared_groups"] = frame["shared_groups"].astype("int64")
+    frame = frame[cols].sort_values(["a", "b", "year"], ignore_index=True)
+    frame.attrs.update(source="amity_regions", release=release)
+    return frame
+
+
 FAMILIES = (
     Family("cow_igo", ("shared_igos", "shared_igos_list"),
            lambda s, r, c, y: shared_igos(s, countries=c, years=y, with_list=c is not None)),
+    Family("amity_regions", ("shared_groups", "shared_groups_list"),
+           lambda s, r, c, y: shared_groups(s, release=r, countries=c, years=y)),
 )

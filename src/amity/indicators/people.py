@@ -42,17 +42,18 @@ __all__ = ["FAMILIES", "INDICATORS", "air_routes_dyadic", "air_routes_expr", "mi
 INDICATORS = (
     Indicator("air_routes", "people", "routes", "higher",
               "distinct (airline, origin airport, destination airport) direct routes between "
-              "the two countries' airports, both directions; snapshot year only (2014)"),
+              "the two countries' airports, both directions; snapshot year only (2014)",
+              carry=5),
     Indicator("migrants_a_in_b", "people", "persons", "higher",
-              "international migrant stock born in a living in b (UN DESA)"),
+              "international migrant stock born in a living in b (UN DESA)", carry=5),
     Indicator("migrants_b_in_a", "people", "persons", "higher",
-              "international migrant stock born in b living in a (UN DESA)"),
+              "international migrant stock born in b living in a (UN DESA)", carry=5),
     Indicator("students_a_in_b", "people", "students (derived)", "higher",
               "international students from a enrolled in b (derived OECD table, about 2x "
-              "head counts)"),
+              "head counts)", in_index=False),
     Indicator("students_b_in_a", "people", "students (derived)", "higher",
               "international students from b enrolled in a (derived OECD table, about 2x "
-              "head counts)"),
+              "head counts)", in_index=False),
 )
 
 # origin code of destination totals in the migration table (all origins together)
@@ -185,5 +186,7 @@ FAMILIES = (
     Family("migration", ("migrants_a_in_b", "migrants_b_in_a"), lambda s, r, c, y:
            migration_dyadic(s, release=r, countries=c, years=y)),
     Family("students", ("students_a_in_b", "students_b_in_a"), lambda s, r, c, y:
-           students_dyadic(s, release=r, countries=c, years=y)),
+           students_dyadic(s, release=r, countries=c, years=y),
+           "derived table that counts tertiary students about twice: compare, do not read "
+           "as a head count"),
 )

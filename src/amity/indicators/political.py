@@ -39,11 +39,12 @@ __all__ = ["FAMILIES", "INDICATORS", "idealpoint_distance", "un_votes_dyadic", "
 INDICATORS = (
     Indicator("un_agreement", "political", "share (0-1)", "higher",
               "share of the year's UNGA roll calls on which both cast yes/abstain/no and cast "
-              "the same"),
+              "the same", support=("un_common_votes", 10)),
     Indicator("un_common_votes", "political", "roll calls", "none",
               "roll calls of the year on which both cast yes, abstain or no"),
     Indicator("un_kappa", "political", "kappa (-1 to 1)", "higher",
-              "Cohen's kappa of the two vote series over the common votes, 3 categories"),
+              "Cohen's kappa of the two vote series over the common votes, 3 categories",
+              support=("un_common_votes", 10)),
     Indicator("un_idealpoint_distance", "political", "ideal-point units", "lower",
               "absolute difference of the two ideal points (all votes)"),
 )

@@ -16,9 +16,10 @@ For one plan and all years (or a range), :func:`frames` turns the store's produc
 into whole-table Ibis expressions in the plan's product space:
 
 ``flows``    year, e, i, k, v — flows by partner (``trade_products``), summed to the level;
-``exports``  year, c, k, x, complete, country_complete — a country's exports of k to the
-             world;
-``imports``  year, c, k, m, complete, country_complete — its imports of k from the world.
+``exports``  year, c, k, x, complete, country_complete, flows_complete — a country's
+             exports of k to the world;
+``imports``  year, c, k, m, complete, country_complete, flows_complete — its imports of k
+             from the world.
 
 A country's world total of k is the larger of the publisher's total
 (``trade_country_products``) and the sum of its flows by partner: both are lower bounds of
@@ -28,6 +29,8 @@ covers all partners (a publisher's total, a reporter whose file lists every part
 product whose flows the source holds for all pairs); an incomplete value is the sum of
 the flows the source holds: a lower bound. ``country_complete`` says that holds for every
 product of the country (not only for products the source covers for all pairs).
+``flows_complete`` says the source lists the country's flow with every partner for k, so
+that an unlisted partner's flow is 0 (a world total alone does not say that).
 """
 
 from __future__ import annotations
@@ -90,9 +93,12 @@ class Coverage:
     """Which absent flows of a source are zeros, and what its flow values are (from the
     ``product_flows`` entry of the release's scope, recorded by its parser).
 
-    A flow a→b of product k absent from ``trade_products`` is 0 when a's exports of k are
-    complete, or b's imports of k are, or the pair has rows for other products (the
-    publisher lists every product a pair traded); otherwise it is unknown (NA).
+    A flow a→b of product k absent from ``trade_products`` is 0 when the source lists all
+    of a's partners for k (a is a reporter, k is held for all pairs, or the source lists
+    every exporter's partners), or all of b's, or the pair has rows for other products
+    (the publisher lists every product a pair traded); otherwise it is unknown (NA). A
+    world total of a's exports does not make an unlisted flow 0: it does not say which
+    partners the part missing from the flows went to.
     """
 
     reporters: frozenset[str] = frozenset()
@@ -351,8 +357,17 @@ def _sides(p: Plan, cov: Coverage, flows: ir.Table, cp: ir.Table) -> tuple[ir.Ta
         if flow == "import" and cov.importers_complete:
             whole = ibis.literal(True)
         complete = whole | _all_pairs(cov, p, j.year, j.k)
+        # every partner's flow is listed (so an unlisted one is 0): a reporter's own
+        # files, a product held for all pairs, or a source that lists them all; a world
+        # total alone does not say which partners the missing part went to
+        listed_flows = _in(j.c, cov.reporters) | _all_pairs(cov, p, j.year, j.k)
+        if flow == "export" and cov.listed_exporters_complete:
+            listed_flows = listed_flows | j.s.notnull()
+        if flow == "import" and cov.importers_complete:
+            listed_flows = ibis.literal(True)
         value = ibis.greatest(j.s.fill_null(0.0), j.t.fill_null(0.0))
         side[name] = j.select(year=j.year, c=j.c, k=j.k, **{name: value},
                               complete=complete.fill_null(False),
-                              country_complete=whole.fill_null(False))
+                              country_complete=whole.fill_null(False),
+                              flows_complete=listed_flows.fill_null(False))
     return side["x"], side["m"]

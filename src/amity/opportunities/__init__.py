@@ -29,15 +29,23 @@ import pandas as pd
 from amity import countries as _countries
 from amity._exceptions import InputError, MissingDataError
 from amity.indicators.products import LEVELS, Plan, frames, plan, product_sources
-from amity.opportunities._render import render
-from amity.opportunities._report import COLUMNS, competitors_text, report, to_csv, to_dict, to_json
+from amity.opportunities._report import (
+    ALL,
+    COLUMNS,
+    competitors_text,
+    money,
+    report,
+    to_csv,
+    to_dict,
+    to_json,
+)
 from amity.opportunities._tables import pair_table
 from amity.regions import PathLike, find_region
 from amity.regions import members as region_members
 from amity.store import Store, store_scope
 
-__all__ = ["COLUMNS", "LEVELS", "competitors_text", "opportunities", "opportunity_table",
-           "render", "to_csv", "to_dict", "to_json", "top_opportunities"]
+__all__ = ["ALL", "COLUMNS", "LEVELS", "competitors_text", "money", "opportunities",
+           "opportunity_table", "to_csv", "to_dict", "to_json", "top_opportunities"]
 
 def _years_of(store: Store, p: Plan, a: str) -> list[int]:
     """Years in which the plan's tables hold exports of ``a``, latest first."""
@@ -183,12 +191,24 @@ def top_opportunities(store: Store, a: str | int, b: str, *, year: int | None = 
     -------
     (DataFrame, dict)
         The ranked rows (as :func:`opportunities`) and ``{"exporter", "market", "year",
-        "level", "source", "release", "market_totals", "caveats"}``.
+        "level", "source", "release", "market_totals", "caveats", "ranked_by"}``. When
+        no product has a known untapped value (the source does not cover a's sales to
+        b), the products with rca ≥ 1 by expected sales, ``ranked_by`` "expected".
     """
-    frame = opportunities(a, b, year=year, top=top, store=store)
-    meta = to_dict(frame)
+    frame = opportunities(a, b, year=year, store=store)
+    attrs = frame.attrs
+    ranked = frame[frame["rank"].notna()].head(top)
+    ranked_by = "untapped"
+    if ranked.empty:
+        ranked = frame[frame["rca"] >= 1].sort_values(
+            ["expected_usd", "product"], ascending=[False, True]).head(top)
+        ranked_by = "expected"
+    ranked = ranked.reset_index(drop=True)
+    ranked.attrs = attrs
+    meta = to_dict(ranked)
     meta.pop("products")
-    return frame, meta
+    meta["ranked_by"] = ranked_by
+    return ranked, meta
 
 
 def opportunity_table(store: Store, *, source: str | None = None, level: str | None = None,

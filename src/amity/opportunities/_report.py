@@ -23,7 +23,8 @@ from amity.opportunities._tables import exporter_stats, pair_table
 if TYPE_CHECKING:
     from amity.store import Store
 
-__all__ = ["COLUMNS", "report"]
+__all__ = ["ALL", "COLUMNS", "competitors_text", "money", "report", "to_csv", "to_dict",
+           "to_json", "to_records"]
 
 COLUMNS = ["rank", "product", "group", "exporter_exports_usd", "rca", "world_share",
            "market_imports_usd", "expected_usd", "actual_usd", "untapped_usd", "market_share",
@@ -116,7 +117,7 @@ def _report(fr: Frames, p: Plan, a: str, members: list[str], year: int) -> pd.Da
 
     out.attrs["market_totals"] = _market_totals(p, a, imp, supp, prod, no_flows)
     out.attrs["computed_caveats"] = [f"actual sales: {fr.coverage.basis}",
-                                     *_caveats(p, a, year, world, prod, imp, no_flows, key)]
+                                     *_caveats(p, a, year, world, prod, imp, supp, no_flows, key)]
     return out
 
 
@@ -149,7 +150,7 @@ def _market_totals(p: Plan, a: str, imp: pd.DataFrame, supp: pd.DataFrame,
 
 
 def _caveats(p: Plan, a: str, year: int, world: pd.Series, prod: pd.DataFrame,
-             imp: pd.DataFrame, no_flows: bool, key: str) -> list[str]:
+             imp: pd.DataFrame, supp: pd.DataFrame, no_flows: bool, key: str) -> list[str]:
     notes = []
     if no_flows:
         notes.append(f"{p.source} has no flows by partner at level {p.level!r}: actual sales, "
@@ -163,6 +164,12 @@ def _caveats(p: Plan, a: str, year: int, world: pd.Series, prod: pd.DataFrame,
     if not prod["exports_complete"].all():
         notes.append(f"{a}'s world exports of some products are sums of the flows this "
                      "source holds (lower bounds)")
+    unlisted = sorted(set(imp.loc[~imp["flows_complete"].astype(bool), "c"]))
+    if unlisted and not no_flows:
+        notes.append(f"competitors are ranked among the {supp['e'].nunique()} exporters whose "
+                     f"flows into {', '.join(unlisted)} this source holds (of {n} exporters "
+                     "with world totals): a larger supplier outside them is not seen; "
+                     "shares are of the market's total imports")
     partial = sorted(set(imp.loc[~imp["complete"].astype(bool), "c"]))
     if partial:
         notes.append(f"imports of {', '.join(partial)} are sums of what their partners "
@@ -212,3 +219,20 @@ def competitors_text(items: list[dict[str, Any]]) -> str:
     """``CHN 41.2%; TUR 8.0%``."""
     return "; ".join(f"{c['iso3']} {c['share']:.1%}" if c.get("share") is not None
                      else c["iso3"] for c in items)
+
+
+def money(value: Any) -> str:
+    """US dollars, short: ``$1.2B``, ``$35.5M``, ``$900K``, ``NA``.
+
+    Examples
+    --------
+    >>> money(20779810000.0), money(177443635.0), money(950.0), money(None)
+    ('$20.8B', '$177.4M', '$950', 'NA')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "NA"
+    v = float(value)
+    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(v) >= div:
+            return f"${v / div:,.1f}{suffix}"
+    return f"${v:,.0f}"

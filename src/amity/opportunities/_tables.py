@@ -18,7 +18,8 @@ _NULL = ibis.null().cast("float64")
 
 
 def exporter_stats(fr: Frames) -> ir.Table:
-    """year, a, k, x (X_ak), xa (X_a), xwk (X_wk), xw (X_w), rca, share (X_ak/X_wk), complete.
+    """year, a, k, x (X_ak), xa (X_a), xwk (X_wk), xw (X_w), rca, share (X_ak/X_wk), complete
+    (X_ak covers all partners), flows_complete (every partner's flow is listed).
 
     World totals are sums over every exporter the source holds that year.
     """
@@ -29,7 +30,8 @@ def exporter_stats(fr: Frames) -> ir.Table:
     j = ex.join(xwk, ["year", "k"]).join(xw, "year").join(xa, ["year", "c"])
     return j.select(year=j.year, a=j.c, k=j.k, x=j.x, xa=j.xa, xwk=j.xwk, xw=j.xw,
                     rca=(j.x / j.xa.nullif(0.0)) / (j.xwk / j.xw.nullif(0.0)).nullif(0.0),
-                    share=j.x / j.xwk.nullif(0.0), complete=j.complete)
+                    share=j.x / j.xwk.nullif(0.0), complete=j.complete,
+                    flows_complete=j.flows_complete)
 
 
 def pair_table(fr: Frames, *, exporters: Sequence[str] | None = None,
@@ -38,8 +40,9 @@ def pair_table(fr: Frames, *, exporters: Sequence[str] | None = None,
     """Opportunities of every exporter a in every market b for every product k.
 
     One row per (year, a, b, k) with X_ak > 0 and M_bk > 0, a ≠ b: ``rca``,
-    ``expected = (X_ak/X_wk)·M_bk``, ``actual`` (0 where the flow is known to be absent,
-    NA where the source does not cover it) and ``untapped = max(0, expected − actual)``.
+    ``expected = (X_ak/X_wk)·M_bk``, ``actual`` (0 where the flow is known to be absent:
+    the source lists all of a's or all of b's partners for k, or the pair's other
+    products; NA where the source does not cover it) and ``untapped = max(0, expected − actual)``.
     """
     ex = exporter_stats(fr)
     ex = ex.filter(ex.x > 0)
@@ -50,7 +53,8 @@ def pair_table(fr: Frames, *, exporters: Sequence[str] | None = None,
     im = fr.imports.filter(fr.imports.m > 0)
     if markets is not None:
         im = im.filter(im.c.isin(list(markets)))
-    im = im.select("year", "k", b="c", m="m", b_complete="complete")
+    im = im.select("year", "k", b="c", m="m", b_complete="complete",
+                   b_flows="flows_complete")
     pairs = ex.join(im, ["year", "k"])
     pairs = pairs.filter(pairs.a != pairs.b)
     fl = fr.flows.select("year", "k", "v", a="e", b="i")
@@ -59,7 +63,7 @@ def pair_table(fr: Frames, *, exporters: Sequence[str] | None = None,
     kp = fr.known_pairs.select("year", a="e", b="i", kp=ibis.literal(True))
     j2 = j.left_join(kp, ["year", "a", "b"])
     j2 = j2.select(*[j2[c] for c in j.columns], kp=j2.kp)
-    zero = (ibis.ifelse(j2.complete | j2.b_complete | j2.kp.notnull(), 0.0, _NULL)
+    zero = (ibis.ifelse(j2.flows_complete | j2.b_flows | j2.kp.notnull(), 0.0, _NULL)
             if fr.plan.bilateral is not None else _NULL)  # no flows by partner: unknown
     actual = ibis.coalesce(j2.v, zero)
     expected = j2.share * j2.m

@@ -15,15 +15,36 @@ __all__ = ["Series", "bar_chart", "line_chart"]
 
 _COLOURS = ("#1f4e79", "#c0504d", "#4f8a3c", "#8064a2", "#d08a1a")
 _W, _H = 640, 300
-_L, _R, _T, _B = 70, 20, 48, 56
+_L, _R, _T, _B = 70, 20, 56, 56
 
 
 @dataclass(frozen=True)
 class Series:
-    """One line: a label and (year, value-or-None) points."""
+    """One line: a label and (year, value-or-None) points; ``colour`` (an index into the
+    palette; default: the series' position) and ``dash`` (a dashed line)."""
 
     label: str
     points: Sequence[tuple[int, float | None]]
+    colour: int | None = None
+    dash: bool = False
+
+
+def _legend(entries: Sequence[tuple[str, str, bool]]) -> str:
+    """Legend entries (label, colour, dashed) left to right under the title, wrapping to
+    a second row when the first is full."""
+    parts, x, row = [], float(_L), 0
+    for label, colour, dash in entries:
+        width = 34 + 6.4 * len(label)
+        if x + width > _W - _R and x > _L:
+            x, row = float(_L), row + 1
+        y = 31 + 12 * row
+        style = ' stroke-dasharray="5,3"' if dash else ""
+        parts.append(f'<line x1="{x:.1f}" y1="{y - 3}" x2="{x + 16:.1f}" y2="{y - 3}" '
+                     f'stroke="{colour}" stroke-width="2"{style}/>'
+                     f'<text x="{x + 20:.1f}" y="{y}" font-size="10" fill="#222">'
+                     f"{escape(label)}</text>")
+        x += width
+    return "".join(parts)
 
 
 def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -37,6 +58,16 @@ def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
             if start + i * step <= hi + step * 0.5]
 
 
+def _source_lines(source: str, width: int = 105) -> str:
+    """The source line, wrapped to two lines of about ``width`` characters."""
+    import textwrap
+
+    lines = textwrap.wrap(f"Source: {source}", width)[:2] or ["Source:"]
+    y0 = _H - 6 - 11 * (len(lines) - 1)
+    return "".join(f'<text x="{_L}" y="{y0 + 11 * i}" font-size="10" fill="#555">'
+                   f"{escape(line)}</text>" for i, line in enumerate(lines))
+
+
 def _frame(title: str, y_label: str, source: str, body: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" width="100%" '
@@ -47,14 +78,19 @@ def _frame(title: str, y_label: str, source: str, body: str) -> str:
         f'<text x="14" y="{_T + (_H - _T - _B) / 2}" font-size="11" fill="#444" '
         f'transform="rotate(-90 14 {_T + (_H - _T - _B) / 2})" text-anchor="middle">'
         f'{escape(y_label)}</text>'
-        f'<text x="{_L}" y="{_H - 6}" font-size="10" fill="#555">Source: {escape(source)}</text>'
-        "</svg>"
+        f"{_source_lines(source)}</svg>"
     )
 
 
 def line_chart(series: Sequence[Series], *, title: str, y_label: str, source: str,
-               fmt: Callable[[float], str] = lambda v: f"{v:g}") -> str:
+               fmt: Callable[[float], str] = lambda v: f"{v:g}",
+               legend: Sequence[tuple[str, int | None, bool]] | None = None,
+               markers: Sequence[tuple[int, str]] = ()) -> str:
     """A line chart of yearly series; gaps (None) break the line.
+
+    ``legend``: entries (label, colour index or None for grey, dashed) instead of one
+    per series; ``markers``: (year, label) drawn as dotted vertical lines, e.g. where
+    the data behind a series change.
 
     Examples
     --------
@@ -93,25 +129,34 @@ def line_chart(series: Sequence[Series], *, title: str, y_label: str, source: st
                      f'text-anchor="middle">{year}</text>')
     parts.append(f'<text x="{(_L + _W - _R) / 2}" y="{_H - _B + 30}" font-size="11" '
                  'fill="#444" text-anchor="middle">year</text>')
+    for year, label in markers:
+        if x0 <= year <= x1:
+            parts.append(f'<line x1="{px(year):.1f}" y1="{_T}" x2="{px(year):.1f}" '
+                         f'y2="{_H - _B}" stroke="#999" stroke-dasharray="2,3"/>'
+                         f'<text x="{px(year) + 3:.1f}" y="{_T + 10}" font-size="9" '
+                         f'fill="#666">{escape(label)}</text>')
+    entries = []
     for i, s in enumerate(series):
-        colour = _COLOURS[i % len(_COLOURS)]
+        colour = _COLOURS[(i if s.colour is None else s.colour) % len(_COLOURS)]
+        dash = ' stroke-dasharray="5,3"' if s.dash else ""
         run: list[str] = []
         points: list[tuple[int | None, float | None]] = [*s.points, (None, None)]
         for at, value in points:
             if value is None or at is None:
                 if len(run) > 1:
-                    parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
-                                 f'points="{" ".join(run)}"/>')
+                    parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"'
+                                 f'{dash} points="{" ".join(run)}"/>')
                 elif len(run) == 1:
                     x, y = run[0].split(",")
                     parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>')
                 run = []
             else:
                 run.append(f"{px(at):.1f},{py(value):.1f}")
-        lx = _W - _R - 150 * (len(series) - i)
-        parts.append(f'<rect x="{lx}" y="{_T - 14}" width="12" height="4" fill="{colour}"/>'
-                     f'<text x="{lx + 16}" y="{_T - 10}" font-size="10" fill="#222">'
-                     f"{escape(s.label)}</text>")
+        entries.append((s.label, colour, s.dash))
+    if legend is not None:
+        entries = [(label, "#666" if c is None else _COLOURS[c % len(_COLOURS)], d)
+                   for label, c, d in legend]
+    parts.append(_legend(entries))
     return _frame(title, y_label, source, "".join(parts))
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from amity._exceptions import AmityError
 from amity.indicators import DIMENSIONS, INDICATORS
+from amity.indicators.economic import TRADE_NOTES
 from amity.opportunities import top_opportunities
 from amity.profile import Profile
 from amity.store import Store
@@ -60,7 +61,8 @@ def format_value(value: Any, unit: str) -> str:
 
 @dataclass(frozen=True)
 class Figure:
-    """One number in the brief, with where it comes from."""
+    """One number in the brief, with where it comes from and what a reader must know
+    beside it (``note``: the year a carried stock is as of, a sample, a derived table)."""
 
     label: str
     value: Any
@@ -69,6 +71,7 @@ class Figure:
     year: int | None
     source: str
     release: str
+    note: str = ""
 
     @property
     def origin(self) -> str:
@@ -86,6 +89,7 @@ class Brief:
     scorecard: list[dict[str, Any]]
     benchmarks: list[str]
     composite_series: list[tuple[int, float | None]]
+    composite_markers: list[tuple[int, str]]
     weakest: dict[str, Any] | None
     strongest: dict[str, Any] | None
     charts: dict[str, dict[str, Any]]
@@ -111,15 +115,35 @@ _LABELS = {
     "migrants_b_in_a": "migrants from {b} in {a}", "students_a_in_b": "students from {a} in {b}",
     "students_b_in_a": "students from {b} in {a}", "events_count": "coded news events",
     "events_coop_share": "share of cooperative events",
+    "shared_groups": "shared regional organisations (amity's list of 11)",
+    "events_goldstein_mean": "mean Goldstein score of events",
+    "events_tone_mean": "mean tone of events", "events_conflict_share": "share of conflict events",
 }
+
+
+#: Legend labels of the charts' series.
+_SHORT = {"un_agreement": "agreement", "un_kappa": "kappa", "shared_igos": "IGOs",
+          "events_count": "events", "events_coop_share": "cooperative share"}
 
 
 def _label(indicator: str, a: str, b: str) -> str:
     return _LABELS.get(indicator, indicator.replace("_", " ")).format(a=a, b=b)
 
 
+def _carried(rows: pd.DataFrame) -> pd.Series:
+    """Rows whose value is a stock carried forward from an earlier year."""
+    return rows["note"].fillna("").astype(str).str.startswith("as of ")
+
+
+def _sample(rows: pd.DataFrame) -> pd.Series:
+    """Rows whose value comes from sample event files, not a whole year."""
+    return rows["note"].fillna("").astype(str).str.startswith("sample:")
+
+
 def _latest(rows: pd.DataFrame, indicator: str, a: str = "a", b: str = "b") -> Figure | None:
+    """The latest observed value (a carried stock shows the year it was observed)."""
     hit = rows[(rows["indicator"] == indicator) & rows["value"].notna()]
+    hit = hit[~_carried(hit)]
     if hit.empty:
         return None
     r = hit.sort_values("year").iloc[-1]
@@ -127,13 +151,36 @@ def _latest(rows: pd.DataFrame, indicator: str, a: str = "a", b: str = "b") -> F
     text = format_value(r["value"], unit)
     if unit == "current US$" and r["source"] == "cow_trade" and abs(float(r["value"])) < 5e5:
         text = "under $0.5M (COW rounds to whole millions)"  # a rounded 0 is not "no trade"
+    if indicator == "alliance_any" and r["value"]:
+        text = _alliance_text(rows, int(r["year"]))
+    if indicator == "shared_groups" and r["value"]:
+        names = rows[(rows["indicator"] == "shared_groups_list") & (rows["year"] == r["year"])]
+        if len(names) and isinstance(names["value"].iloc[0], str):
+            text = f"{text} ({names['value'].iloc[0]})"
+    note = r.get("note")
+    if isinstance(note, str) and note.startswith("sample:"):
+        text = f"{text} (in sample files, not the year's)"
     return Figure(_label(indicator, a, b), r["value"], text, indicator, int(r["year"]),
-                  str(r["source"]), str(r["release"]))
+                  str(r["source"]), str(r["release"]),
+                  str(note) if isinstance(note, str) else "")
+
+
+def _alliance_text(rows: pd.DataFrame, year: int) -> str:
+    """"yes" with the kinds of obligation, saying so when none is a defence pact."""
+    kinds = rows[(rows["indicator"] == "alliance_kinds") & (rows["year"] <= year)
+                 & rows["value"].notna()].sort_values("year")
+    if kinds.empty:
+        return "yes"
+    named = str(kinds["value"].iloc[-1])
+    return f"yes: {named}" + ("" if "defen" in named else " (no defence pact)")
 
 
 def _series(rows: pd.DataFrame, indicator: str, years: Sequence[int]
             ) -> tuple[list[tuple[int, float | None]], list[str]]:
-    hit = rows[rows["indicator"] == indicator].drop_duplicates("year").set_index("year")
+    """Observed yearly values (no carried stocks, no sample files: those are not the
+    year's values) and the sources behind them."""
+    hit = rows[(rows["indicator"] == indicator) & ~_carried(rows) & ~_sample(rows)]
+    hit = hit.drop_duplicates("year").set_index("year")
     points, sources = [], []
     for y in years:
         v = hit["value"].get(y) if y in hit.index else None
@@ -143,16 +190,62 @@ def _series(rows: pd.DataFrame, indicator: str, years: Sequence[int]
     return points, list(dict.fromkeys(sources))
 
 
+def _trade_chart(rows: pd.DataFrame, years: Sequence[int], a: str, b: str) -> dict[str, Any]:
+    """Goods trade by direction with one line per source (colour) and direction (solid
+    a → b, dashed b → a): sources report the same flow differently (importer or
+    exporter, inflated levels), so a change of source is never drawn as a change of
+    trade."""
+    series: list[dict[str, Any]] = []
+    legend: list[tuple[str, int | None, bool]] = []
+    sources: list[str] = []
+    trade = rows[rows["indicator"].isin(["trade_a_to_b_usd", "trade_b_to_a_usd"])
+                 & rows["value"].notna()]
+    order = list(dict.fromkeys(trade.sort_values("year")["source"]))
+    for colour, source in enumerate(order):
+        legend.append((source, colour, False))
+        for name, dash in (("trade_a_to_b_usd", False), ("trade_b_to_a_usd", True)):
+            own = trade[(trade["indicator"] == name) & (trade["source"] == source)]
+            values = dict(zip(own["year"], own["value"], strict=True))
+            pts = [(y, float(values[y]) / 1e6 if y in values else None) for y in years]
+            if any(v is not None for _, v in pts):
+                series.append({"label": f"{source}", "points": pts, "colour": colour,
+                               "dash": dash})
+        how = TRADE_NOTES.get(source, "")
+        sources += [f"{source}/{r}" + (f" ({how})" if how else "") for r in dict.fromkeys(
+            trade[trade["source"] == source]["release"])]
+    legend += [(f"{a} → {b}", None, False), (f"{b} → {a}", None, True)]
+    return {"title": "Goods trade by direction, one line per source",
+            "series": series, "legend": legend, "y_label": "million current US$",
+            "sources": sources}
+
+
+def _basis_markers(cards: Sequence[dict[str, Any]]) -> list[tuple[int, str]]:
+    """(year, "+people −economic") where the dimensions behind the composite change."""
+    out, before = [], None
+    last = max((c["year"] for c in cards if c.get("composite") is not None), default=None)
+    for card in cards:
+        if last is not None and card["year"] > last:
+            break
+        now = set(card.get("basis") or [])
+        if before is not None and now != before and now:
+            change = [f"+{d}" for d in DIMENSIONS if d in now - before]
+            change += [f"−{d}" for d in DIMENSIONS if d in before - now]
+            out.append((int(card["year"]), " ".join(change)))
+        before = now or before
+    return out
+
+
 def _dimension_story(profile: Profile, dim: str, year: int) -> dict[str, Any]:
     rows = profile.rows
     figures = []
     for name, ind in INDICATORS.items():
-        if ind.dimension != dim or ind.unit == "IGO abbreviations":
+        if ind.dimension != dim or ind.text:
             continue
         fig = _latest(rows[rows["year"] <= year], name, profile.a.iso3, profile.b.iso3)
         if fig is not None:
             figures.append(fig)
-    absent = [n for n, i in INDICATORS.items() if i.dimension == dim and i.orientation != "none"
+    absent = [_label(n, profile.a.iso3, profile.b.iso3) for n, i in INDICATORS.items()
+              if i.dimension == dim and i.orientation != "none"
               and not any(f.indicator == n for f in figures)]
     card = profile.index["latest"]["by_dimension"][dim] if profile.index else {}
     return {"dimension": dim, "score": card.get("score"), "figures": figures,
@@ -187,13 +280,14 @@ def build(profile: Profile, store: Store) -> Brief:
                                format_value(lt["composite"], "0-100"), "composite",
                                lt["year"], "amity index", ""))
     for name in ("trade_total_usd", "trade_a_to_b_usd", "trade_b_to_a_usd", "un_agreement",
-                 "un_kappa", "shared_igos", "alliance_any", "arms_tiv_b_to_a",
+                 "un_kappa", "shared_igos", "shared_groups", "alliance_any", "arms_tiv_b_to_a",
                  "arms_tiv_a_to_b", "air_routes", "migrants_a_in_b", "migrants_b_in_a",
                  "students_a_in_b", "students_b_in_a", "events_count", "events_coop_share"):
         fig = _latest(rows, name, a.iso3, b.iso3)
         if fig is not None:
             headline.append(fig)
     scorecard, bench_names, comp = [], [], []
+    markers: list[tuple[int, str]] = []
     weakest = strongest = None
     if idx and idx["latest"]:
         lt = idx["latest"]
@@ -209,14 +303,13 @@ def build(profile: Profile, store: Store) -> Brief:
                           "trend": lt["composite_trend_per_year"], "break": lt["composite_break"],
                           "benchmarks": [bm["scorecard"]["composite"] for bm in bench]})
         comp = [(c["year"], c["composite"]) for c in idx["by_year"]]
+        markers = _basis_markers(idx["by_year"])
         if lt["weakest"]:
             weakest = _dimension_story(profile, lt["weakest"], lt["year"])
         if lt["strongest"]:
             strongest = _dimension_story(profile, lt["strongest"], lt["year"])
-    charts = {}
+    charts = {"trade": _trade_chart(rows, years, a.iso3, b.iso3)}
     for key, title, names, y_label in (
-        ("trade", "Goods trade by direction", ("trade_a_to_b_usd", "trade_b_to_a_usd"),
-         "million current US$"),
         ("un", "UN General Assembly voting", ("un_agreement", "un_kappa"),
          "agreement share / kappa"),
         ("igos", "Shared intergovernmental organisations", ("shared_igos",), "IGOs"),
@@ -226,12 +319,10 @@ def build(profile: Profile, store: Store) -> Brief:
         series, sources = [], []
         for name in names:
             pts, src = _series(rows, name, years)
-            if name.endswith("_usd"):
-                pts = [(y, None if v is None else v / 1e6) for y, v in pts]
-            label = (name.replace("trade_a_to_b_usd", f"{a.iso3} → {b.iso3}")
-                     .replace("trade_b_to_a_usd", f"{b.iso3} → {a.iso3}"))
-            series.append((label, pts))
+            series.append({"label": _SHORT.get(name, name), "points": pts})
             sources += src
+        if not sources:  # nothing observed in whole years: say so instead of a chart
+            continue
         charts[key] = {"title": title, "series": series, "y_label": y_label,
                        "sources": list(dict.fromkeys(sources))}
     coverage, missing = [], []
@@ -257,7 +348,8 @@ def build(profile: Profile, store: Store) -> Brief:
     return Brief(
         profile=profile, title=f"{a.name} – {b.name}: the relationship in data",
         headline=headline, scorecard=scorecard, benchmarks=bench_names,
-        composite_series=comp, weakest=weakest, strongest=strongest, charts=charts,
+        composite_series=comp, composite_markers=markers, weakest=weakest,
+        strongest=strongest, charts=charts,
         timeline=_timeline(store, a.iso3, b.iso3, profile.years),
         opportunities=_opportunities(store, a.iso3, b.iso3), coverage=coverage,
         caveats=caveats, citations=cites, missing=missing,

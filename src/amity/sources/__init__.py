@@ -11,9 +11,10 @@ import os
 from collections.abc import Sequence
 
 from amity._contract import Dataset
-from amity._exceptions import InputError
+from amity._exceptions import UnknownSourceError
 from amity.sources import (
     amity_countries,
+    amity_regions,
     atop,
     baci,
     comtrade,
@@ -43,9 +44,9 @@ from amity.sources import (
 
 __all__ = ["Dataset", "all_datasets", "get_dataset", "source_names", "user_dataset"]
 
-_MODULES = (amity_countries, cow, unvotes, undl, cow_trade, dots, comtrade, comtrade_totals, ots,
-            wits, baci, wto, atop, mid, ucdp, cow_war, rivalries, sipri, sipri_register,
-            openflights, migration, students, wdi, gdelt, icews, engagements)
+_MODULES = (amity_countries, amity_regions, cow, unvotes, undl, cow_trade, dots, comtrade,
+            comtrade_totals, ots, wits, baci, wto, atop, mid, ucdp, cow_war, rivalries, sipri,
+            sipri_register, openflights, migration, students, wdi, gdelt, icews, engagements)
 
 
 def all_datasets() -> tuple[Dataset, ...]:
@@ -63,19 +64,21 @@ def get_dataset(source: str, release: str | None = None) -> Dataset:
 
     Raises
     ------
-    InputError
+    UnknownSourceError
         No such source or release; the message lists the known ones.
     """
     matches = [d for d in all_datasets() if d.source == source]
     if not matches:
-        raise InputError(f"unknown source {source!r}. Known sources: {', '.join(source_names())}")
+        raise UnknownSourceError(f"unknown source {source!r}. Known sources: "
+                                 f"{', '.join(source_names())}. Fix: use one of them (see "
+                                 "`amity sources`)")
     if release is None:
         return next((d for d in matches if d.default), matches[0])
     for d in matches:
         if d.release == release:
             return d
-    raise InputError(f"source {source!r} has no release {release!r}; known: "
-                     f"{', '.join(d.release for d in matches)}")
+    raise UnknownSourceError(f"source {source!r} has no release {release!r}; known: "
+                             f"{', '.join(d.release for d in matches)}")
 
 
 def user_dataset(source: str, files: Sequence[str | os.PathLike[str]]) -> Dataset | None:

@@ -127,8 +127,9 @@ def _rows(paths: Mapping[str, Path],
             records.append((*parsed, name, i))
     notes = []
     if other_flows:
-        notes.append(f"{other_flows} records of other flows than exports (X) left out: amity "
-                     "keeps exports as the exporter reports them")
+        plural = "s" if other_flows != 1 else ""
+        notes.append(f"{other_flows} record{plural} of other flows than exports (X) left out: "
+                     "amity keeps exports as the exporter reports them")
     if breakdowns:
         notes.append(f"{breakdowns} records of commodity, customs, transport or second-partner "
                      "breakdowns left out (totals kept)")

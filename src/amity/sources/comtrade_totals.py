@@ -317,6 +317,9 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
     }
     scope = {
         "reporters_by_year": by_year,
+        # Comtrade lists each partner a reporter exported to: a partner it does not list
+        # received no (recorded) exports from it that year
+        "unlisted_partner_is_zero": True,
         "basis": "exports as the exporter reports them (Comtrade primaryValue, current US$); "
         "a country absent from reporters_by_year in a year did not report: its exports are "
         "missing, not zero, and the importer's side is not in this release",

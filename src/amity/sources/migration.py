@@ -251,7 +251,9 @@ def _parse_2020(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseRes
     frame["destination"] = frame["code"].map(dict(zip(places["code"], dest_iso, strict=True)))
     frame = frame.dropna(subset=["destination"]).assign(origin=ALL_ORIGINS)
     table = frame[["year", "origin", "destination", "stock"]].reset_index(drop=True)
-    return ParseResult({"migration": table}, notes=notes)
+    # destination totals (origin WLD): no pair of countries, so no indicator of pairs
+    return ParseResult({"migration": table}, notes=notes,
+                       scope={"no_indicators": "destination totals only (origin WLD)"})
 
 
 _PUBLISHER = "United Nations, Department of Economic and Social Affairs, Population Division"

@@ -34,7 +34,7 @@ __all__ = ["FORMAT", "Catalog", "FileRecord", "Release", "merged_notes", "now", 
            "totals_after"]
 
 #: The catalogue format this amity writes; rows of an older format are re-ingested.
-FORMAT = 2
+FORMAT = 3
 _JSON = ("tables", "caveats", "notes", "scope", "inputs")
 
 
@@ -178,6 +178,9 @@ class Catalog:
 
         Raises
         ------
+        UnknownSourceError
+            amity knows no such source or release (a usage error); the message lists
+            the known ones.
         MissingDataError
             The source, or that release of it, is not in the store; the message names
             the ``amity setup`` step.
@@ -185,9 +188,16 @@ class Catalog:
         source, release = split_spec(spec)
         releases = self.releases(source)
         if not releases:
+            from amity.sources import get_dataset  # a name amity knows? (else exit 2)
+
+            get_dataset(source, release)
             raise MissingDataError(f"{option} {spec}: that source is not in the store. Fix: "
                                    f"run `amity setup --source {source}` (see `amity sources`)")
         if release is not None and release not in releases:
+            from amity.sources import get_dataset, source_names
+
+            if source in source_names():  # a release amity does not know: exit 2
+                get_dataset(source, release)
             raise MissingDataError(f"{option} {spec}: release {release!r} is not in the store "
                                    f"(have {releases})")
         return source, release or releases[0]
