@@ -85,6 +85,16 @@ def test_ind_pak_kargil_war_and_disputes(real_home: Path) -> None:
     assert _value(rows, "rivalry", 1999)["value"] == 1
 
 
+def test_rivalry_in_force_at_the_data_end_is_carried_and_said_so(real_home: Path) -> None:
+    """The rivalry data end in 2020: India-Pakistan's rivalry is carried five years with a
+    note, not read as "no rivalry" because the data ended."""
+    rows = _rows(real_home, "IND", "PAK", "2020-2023")
+    assert _value(rows, "rivalry", 2020)["value"] == 1
+    assert _value(rows, "rivalry", 2020)["note"] is None
+    carried = _value(rows, "rivalry", 2022)
+    assert carried["value"] == 1 and carried["note"].startswith("as of 2020:")
+
+
 def _ucdp_intensity(mirror: Path, x: str, y: str) -> dict[int, int]:
     """Max intensity per year of UCDP conflicts with GW state x on one side and y on the
     other (primary or secondary), read from the raw file."""

@@ -320,3 +320,22 @@ def test_dateline() -> None:
     assert dateline("date 2019-08-27 Turkey and Russia") == datetime.date(2019, 8, 27)
     assert dateline("Trade grew in 2021 and again in March 2022.") is None
     assert dateline("x" * 400 + " 1 May 2020") is None
+
+
+# -- sectors: part of the trade, never the total -------------------------------------------
+@pytest.mark.parametrize(("text", "kind", "sector"), [
+    ("Turkey's defence and aviation exports reached $2.5 billion in 2021.", "other",
+     "defence and aviation exports"),
+    ("Pakistan's rice exports to Russia rose to $150 million in 2021.", "other",
+     "rice exports"),
+    ("India's IT exports were $150 billion in 2021.", "other", "IT exports"),
+    ("Russia is a big market, and it exports $2.5 billion a year to Turkey.", "trade", None),
+    ("Pakistan's exports to Russia rose to $150 million in 2021.", "trade", None),
+    ("Pakistan's textile exports to Russia were $50 million in 2018.", "trade", None),
+])
+def test_sector_exports_are_not_read_as_total_trade(text: str, kind: str,
+                                                    sector: str | None) -> None:
+    claims = [c for c in extract(text, as_of=AS_OF) if c.kind in ("trade", "other")]
+    assert [c.kind for c in claims] == [kind]
+    if sector is not None:
+        assert claims[0].measure.startswith(sector)

@@ -31,7 +31,7 @@ from itertools import pairwise
 
 from amity.claims import _events, _find_other, _find_trade
 from amity.claims._find_trade import DEFICIT, balance_side
-from amity.claims.lexicon import NOT_A_FACT, PRODUCTS
+from amity.claims.lexicon import NOT_A_FACT, PRODUCTS, SECTORS
 from amity.claims.scan import (
     Amount,
     Mention,
@@ -131,6 +131,9 @@ _PAIR_WORDS = re.compile(r"\b(?:both\s+(?:countries|sides|states|nations)|both\b
 _ANAPHORA = re.compile(r"^(?:as\s+a\s+result\s+of\s+(?:these|this|those|that)|these|this|those|"
                        r"then|at\s+that\s+time|during\s+(?:these|this|that|those))\b",
                        re.IGNORECASE)
+#: A sector word (and perhaps a second one) right before the flow word.
+_SECTOR = re.compile(rf"\b((?:{SECTORS})(?:(?:\s*,\s*|\s+and\s+)(?:{SECTORS}))*)"
+                     r"(?:\s+(?:goods|products|equipment|industry|sector))?\s*$", re.IGNORECASE)
 _PRODUCT_RES = [(p.key, re.compile(rf"\b(?:{p.pattern})\b", re.IGNORECASE)) for p in PRODUCTS]
 _CLAUSE = re.compile(r";|,\s*(?=(?:so|but|while|whereas|which|who)\b)|\s+so,|\s+but\s|:")
 
@@ -298,6 +301,12 @@ def _money_claim(text: str, sent: tuple[int, int], group: list[Amount], how: str
                 out["partner"] = (partner[0],)
             elif bilateral and pair and subject and subject[0] in pair and not group_m:
                 out["partner"] = tuple(c for c in pair if c != subject[0])
+    if out["kind"] == "trade" and product is None and flow_m is not None:
+        sector = _SECTOR.search(text, max(s0, s0 + flow_m.start() - 60), s0 + flow_m.start())
+        if sector is not None:  # part of the trade (a sector amity has no series for)
+            out.update(kind="other", measure=f"{sector.group(1)} {out['flow']} (a sector's "
+                       "trade; amity holds totals and HS product groups)")
+            elements.append((sector.start(), sector.end()))
     if out["kind"] == "trade" and not out.get("countries") and pair:
         out["countries"], out["partner"] = (pair[0],), (pair[1],)
     for iso3 in out.get("countries", ()) + out.get("partner", ()):  # the words naming them

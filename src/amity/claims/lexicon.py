@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["CURRENCIES", "DEMONYMS", "GROUPS", "LEVELS", "MONTHS", "NOT_A_FACT", "NUMBER_WORDS",
+           "SECTORS",
            "ORGS", "PRODUCTS", "QUALIFIERS", "SCALES", "Org", "Product"]
 
 #: Scale words → multiplier ("crore" and "lakh" are the South Asian 10^7 and 10^5).
@@ -50,6 +51,15 @@ QUALIFIERS: dict[str, str] = {
 }
 
 #: Words that make a figure a target, forecast, possibility or opinion (``not_a_fact``).
+#: Sectors and goods that qualify a flow ("defence exports", "rice exports") without being
+#: one of amity's product groups: such a claim is about part of the trade, never the total.
+SECTORS = (r"defen[cs]e|military|aviation|aerospace|(?-i:IT)|software|services|tourism|"
+           r"pharmaceuticals?|medicines?|automobiles?|auto(?:motive)?|cars?|vehicles?|steel|"
+           r"rice|wheat|tea|fruits?|vegetables?|seafood|fish(?:ery|eries)?|leather|"
+           r"surgical(?:\s+instruments)?|sports\s+goods|cement|sugar|dairy|meat|citrus|mangoes|"
+           r"halal|gold|diamonds?|jewell?e?ry|electronics|furniture|grain|fertili[sz]ers?|"
+           r"energy|nuclear|agri-?food|seeds?|timber|wood|copper|aluminium|iron\s+ore")
+
 NOT_A_FACT: tuple[str, ...] = (
     r"aims?\s+to", r"aiming", r"aimed\s+(?:for|to|at)", r"agreed\s+to\s+(?:try\s+to\s+)?(?:raise|"
     r"increase|boost|double|lift)", r"to\s+(?:grow|rise|increase|climb)\s+to", r"try\s+to",
