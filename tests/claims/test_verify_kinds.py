@@ -7,6 +7,7 @@ report, as in UN Comtrade.
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -217,3 +218,21 @@ def test_cli_date_option(store: Store, tmp_path: Path,
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert body["date"] == "2022-03-01" and body["claims"][0]["verdict"] == "supported"
+
+
+@pytest.mark.parametrize(("outcomes", "fiscal", "want"), [
+    (["contradicted", "contradicted"], True, "contradicted"),
+    (["contradicted", "inconclusive"], True, "inconclusive"),  # half the fiscal year unknown
+    (["supported", "inconclusive"], True, "approximately"),
+    (["contradicted", "inconclusive"], False, "contradicted"),  # calendar years: each decides
+    (["inconclusive"], False, "inconclusive"),
+])
+def test_rank_outcomes_over_years(outcomes: list[str], fiscal: bool, want: str) -> None:
+    from dataclasses import replace
+
+    from amity.claims import extract
+    from amity.claims._rank import _combine
+
+    claim = replace(extract("Saudi Arabia is India's fourth-largest trading partner in "
+                            "2021.", as_of=datetime.date(2023, 1, 1))[0], fiscal=fiscal)
+    assert _combine(outcomes, claim) == want

@@ -181,9 +181,10 @@ def _combine(outcomes: list[str], claim: Claim) -> str:
     decisive = [o for o in outcomes if o != "inconclusive"]
     if not decisive:
         return "inconclusive"
-    if claim.fiscal:
-        return "approximately" if any(o in ("supported", "approximately") for o in decisive) \
-            else "contradicted"
+    if claim.fiscal:  # both calendar years shown; a contradiction needs both decided
+        if any(o in ("supported", "approximately") for o in decisive):
+            return "approximately"
+        return "inconclusive" if len(decisive) < len(outcomes) else "contradicted"
     if "contradicted" in decisive:
         return "contradicted"
     return "supported" if all(o == "supported" for o in decisive) else "approximately"
