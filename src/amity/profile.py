@@ -185,7 +185,8 @@ def _family_rows(store: Store, sl: Slice, values: pd.DataFrame, a: str, b: str
     always = "; ".join(n for n in (f"derived: {derived}" if derived else None,
                                    sl.family.value_note) if n)
     share_col, whole = WHOLE_YEAR
-    share = merged[share_col] if share_col in merged else None
+    # the event families' own coverage of the year (not another family's)
+    share = merged[share_col] if share_col in sl.family.indicators else None
     out = []
     for name in sl.family.indicators:
         if name not in merged:
