@@ -38,3 +38,10 @@ def test_sample_note_only_on_event_indicators(tmp_path: Path) -> None:
     events = _notes("gdelt", "events_count", tmp_path)
     assert events[2015].startswith("sample: the event files cover 1.00% of 2015")
     assert events[2014].startswith("no gdelt r record")
+
+
+def test_every_indicator_has_a_label_in_the_brief() -> None:
+    from amity.indicators import INDICATORS
+    from amity.report.model import _LABELS
+
+    assert [n for n in INDICATORS if n not in _LABELS] == []

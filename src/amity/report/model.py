@@ -118,6 +118,18 @@ _LABELS = {
     "shared_groups": "shared regional organisations (amity's list of 11)",
     "events_goldstein_mean": "mean Goldstein score of events",
     "events_tone_mean": "mean tone of events", "events_conflict_share": "share of conflict events",
+    "trade_intensity_a_to_b": "trade intensity {a} → {b}",
+    "trade_complementarity_a_b": "trade complementarity of {a}'s exports and {b}'s imports",
+    "shared_igos_list": "shared IGOs", "shared_groups_list": "shared regional organisations",
+    "alliance_kinds": "alliance obligations (ATOP)",
+    "arms_tiv_total": "arms transfers between them (SIPRI TIV, millions)",
+    "events_year_share": "share of the year the event files cover",
+    "mid_any": "militarized dispute (MID)", "mid_count": "militarized disputes (MID)",
+    "mid_hostility_max": "highest hostility level of their disputes (MID, 0-5)",
+    "mid_fatal": "fatal militarized dispute (MID)",
+    "armed_conflict": "armed conflict between them (UCDP)",
+    "armed_conflict_intensity": "armed conflict intensity (UCDP, 0-2)",
+    "war": "inter-state war (COW)", "rivalry": "strategic rivalry in force",
 }
 
 
