@@ -221,7 +221,8 @@ DATASETS = (
         files=(RemoteFile(f"conflict/{_TSS}",
                           "ef1288dd9bac8e73b24f22c8eaaad0280c19189f3cd8bf6c46e8a27a5188d965"),),
         parse=_parse_tss, tables=("rivalries",),
-        caveats=("ends in 2020: a rivalry ongoing then has no end (NA)", *_CAVEATS),
+        caveats=("ends in 2020: a rivalry ongoing then has no end (NA); amity carries a "
+                 "pair's 2020 value to 2025, marked \"as of 2020\"", *_CAVEATS),
     ),
     Dataset(
         source="rivalries", release="td-2012", default=False,
