@@ -236,3 +236,12 @@ def test_rank_outcomes_over_years(outcomes: list[str], fiscal: bool, want: str) 
     claim = replace(extract("Saudi Arabia is India's fourth-largest trading partner in "
                             "2021.", as_of=datetime.date(2023, 1, 1))[0], fiscal=fiscal)
     assert _combine(outcomes, claim) == want
+
+
+def test_fiscal_year_rank_needs_both_calendar_years(store: Store) -> None:
+    """2021 ranks Russia 4th of India's partners (12 v 110 at the top); the store has no
+    2022 flows, so "largest in 2021-22" cannot be contradicted by 2021 alone."""
+    assert verdict(store, "Russia was India's largest trading partner in 2021.")[0] == \
+        "contradicted"
+    got, reason = verdict(store, "Russia was India's largest trading partner in 2021-22.")
+    assert got == "unverifiable" and "fiscal year" in reason

@@ -76,8 +76,8 @@ def _years(ctx: Context, claim: Claim, have: list[int]) -> tuple[list[int], str 
         return list(range(last - run + 1, last + 1)), None
     if p is not None and p.first is not None and p.last is not None and mode != "latest":
         return list(range(max(p.first, last - 60), p.last + 1)), None
-    if claim.years and claim.years[0] is not None:
-        return [claim.years[0]], None
+    if claim.years and claim.years[0] is not None:  # a fiscal year spans two calendar years
+        return [claim.years[0], claim.years[0] + 1] if claim.fiscal else [claim.years[0]], None
     usable = [y for y in have if y <= last]
     if not usable:
         return [], "no year of data before the text's date"
@@ -95,6 +95,8 @@ def _value(rows: pd.DataFrame, measure: str) -> pd.Series:
 
 def verify_rank(ctx: Context, claim: Claim) -> Result:
     """A partner-rank claim: "X is Y's Nth-largest trading partner"."""
+    if not claim.fiscal and claim.period is not None and claim.period.precision == "fiscal":
+        claim = replace(claim, fiscal=True)  # "in 2021-22": both calendar years
     subject, owner = claim.countries[0], claim.partner[0]
     rank = claim.count or 1
     measure = claim.measure or "total"
@@ -117,7 +119,9 @@ def verify_rank(ctx: Context, claim: Claim) -> Result:
     for (source, release), rows in frame.groupby(["source", "release"], sort=False):
         for year in years:
             yr = rows[rows["year"] == year]
-            if yr.empty:
+            if yr.empty:  # a fiscal year needs both of its calendar years
+                if claim.fiscal:
+                    outcomes.setdefault(source, []).append("inconclusive")
                 continue
             if claim.group:
                 try:
