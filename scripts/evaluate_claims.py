@@ -212,7 +212,7 @@ def write_doc(split: str, section: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
+    parser.add_argument("--split", choices=("dev", "heldout", "heldout2", "all"), default="dev")
     parser.add_argument("--home", help="AMITY_HOME of the store (default: the environment's)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write the doc")
     parser.add_argument("--details", help="write every claim's verdict and reason (JSONL)")

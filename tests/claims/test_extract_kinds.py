@@ -329,6 +329,8 @@ def test_dateline() -> None:
     ("Pakistan's rice exports to Russia rose to $150 million in 2021.", "other",
      "rice exports"),
     ("India's IT exports were $150 billion in 2021.", "other", "IT exports"),
+    ("India's engineering exports to Bangladesh rose to $2.65 billion in 2019.", "other",
+     "engineering exports"),
     ("Russia is a big market, and it exports $2.5 billion a year to Turkey.", "trade", None),
     ("Pakistan's exports to Russia rose to $150 million in 2021.", "trade", None),
     ("Pakistan's textile exports to Russia were $50 million in 2018.", "trade", None),
@@ -339,3 +341,12 @@ def test_sector_exports_are_not_read_as_total_trade(text: str, kind: str,
     assert [c.kind for c in claims] == [kind]
     if sector is not None:
         assert claims[0].measure.startswith(sector)
+
+
+@pytest.mark.parametrize("text", [
+    "Informal trade between India and Pakistan is put at $4.7 billion a year.",
+    "Unofficial trade through third countries reached $3 billion in 2016.",
+])
+def test_informal_trade_is_out_of_scope(text: str) -> None:
+    claims = extract(text, as_of=AS_OF)
+    assert [c.kind for c in claims] == ["money"]

@@ -146,12 +146,12 @@ def verify_rank(ctx: Context, claim: Claim) -> Result:
                 other = float(ranked["v"].iloc[min(rank, len(order) - 1)])
             else:
                 other = float(ranked["v"].iloc[min(rank, len(order)) - 1])
-                close = bool(other) and 1 / 1.25 <= mine / other <= 1.25
+                close = _within_quarter(mine, other)
                 outcome = ("supported" if place == rank else
                            "approximately" if abs(place - rank) == 1 and close
                            else "contradicted")
-            if outcome == "contradicted" and source != "cow_trade" and other and \
-                    1 / 1.25 <= mine / other <= 1.25:
+            if outcome == "contradicted" and source != "cow_trade" and \
+                    _within_quarter(mine, other):
                 outcome = "inconclusive"
             outcomes.setdefault(source, []).append(outcome)
             top = ", ".join(f"{i} {name_of(p)} {format_value(v, 'USD')}" for i, (p, v) in
@@ -179,6 +179,15 @@ def verify_rank(ctx: Context, claim: Claim) -> Result:
     if claim.fiscal:
         reason += " (a fiscal year: both calendar years shown)"
     return Result(claim, verdict, query, reason, evidence)
+
+
+def _within_quarter(mine: float, other: float) -> bool:
+    """``mine`` within a quarter of ``other`` (the value at the claimed place).
+
+    >>> _within_quarter(149.7, 190.7), _within_quarter(140.0, 190.7), _within_quarter(1, 0)
+    (True, False, False)
+    """
+    return bool(other) and abs(mine - other) <= 0.25 * abs(other)
 
 
 def _combine(outcomes: list[str], claim: Claim) -> str:

@@ -119,6 +119,7 @@ _SHARE = re.compile(r"\b(?:share|of\s+(?:its|their|the|total)\b|accounts?\s+for|
                     r"(?:total\s+|foreign\s+|global\s+|overall\s+|two-way\s+)?trade)",
                     re.IGNORECASE)
 _SCOPE_MONEY = re.compile(r"\b(?:transit|services|remittanc\w*|touris\w*|crossing|cumulative|"
+                          r"informal|unofficial|illegal|smuggl\w*|third[-\s]countr\w*|"
                           r"(?:grew|rose|increased|widened|narrowed|fell|dropped|declined)\s+by|"
                           r"combined|same\s+period|dut(?:y|ies)|tariffs?)\b", re.IGNORECASE)
 _DIFFERENCE = re.compile(r"\s*(?:ahead\s+of|behind|more\s+than\s+(?:with\s+)?[A-Z]|"

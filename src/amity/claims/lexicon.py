@@ -58,7 +58,8 @@ SECTORS = (r"defen[cs]e|military|aviation|aerospace|(?-i:IT)|software|services|t
            r"rice|wheat|tea|fruits?|vegetables?|seafood|fish(?:ery|eries)?|leather|"
            r"surgical(?:\s+instruments)?|sports\s+goods|cement|sugar|dairy|meat|citrus|mangoes|"
            r"halal|gold|diamonds?|jewell?e?ry|electronics|furniture|grain|fertili[sz]ers?|"
-           r"energy|nuclear|agri-?food|seeds?|timber|wood|copper|aluminium|iron\s+ore")
+           r"energy|nuclear|agri-?food|seeds?|timber|wood|copper|aluminium|iron\s+ore|"
+           r"engineering|handicrafts?|carpets?|toys|cosmetics|footwear|marine")
 
 NOT_A_FACT: tuple[str, ...] = (
     r"aims?\s+to", r"aiming", r"aimed\s+(?:for|to|at)", r"agreed\s+to\s+(?:try\s+to\s+)?(?:raise|"
