@@ -245,3 +245,23 @@ def test_fiscal_year_rank_needs_both_calendar_years(store: Store) -> None:
         "contradicted"
     got, reason = verdict(store, "Russia was India's largest trading partner in 2021-22.")
     assert got == "unverifiable" and "fiscal year" in reason
+
+
+def test_a_reading_that_agrees_keeps_a_claim_from_contradicted(tmp_path: Path) -> None:
+    """COW (importer-reported) puts BRA-CHN 2008 at 54.4B; WITS, shown for comparison,
+    at 36.6B. A claim of 36.44B is then disputed, never contradicted; with OTS as the
+    agreeing reading instead (levels known to run high) it stays contradicted."""
+    from amity.claims import extract
+    from amity.claims._judge import judge_numeric
+    from amity.claims._sources import Series
+    from amity.claims.context import Context
+
+    claim = extract("Trade between Brazil and China was $36.44 billion in 2008.",
+                    as_of=datetime.date(2009, 5, 1))[0]
+    with Store(tmp_path / "s.duckdb") as s:
+        ctx = Context(s, as_of=datetime.date(2009, 5, 1))
+        cow = Series("cow_trade", "4.0", {2008: 54.4e9}, "total trade")
+        for other, want in (("wits", "disputed"), ("ots", "contradicted")):
+            second = Series(other, "r", {2008: 36.6e9}, "total trade")
+            result = judge_numeric(ctx, claim, [cow, second], "q")
+            assert result.verdict == want, (other, result.reason)

@@ -10,7 +10,9 @@ Two rules beyond :func:`~amity.claims.compare.aggregate`:
   20–50 % high (its documented caveat): for a dollar or head-count level, OTS decides
   only when no other source has a verdict, and is otherwise shown for comparison. The
   derived OECD students table counts about twice the head count: it is shown, never
-  judged.
+  judged. A source shown for comparison that agrees with the claim (other than OTS, whose
+  levels are known to run high) turns a contradiction into ``disputed``: a claim is
+  contradicted only when no competent reading supports it.
 """
 
 from __future__ import annotations
@@ -274,6 +276,11 @@ def judge_numeric(ctx: Context, claim: Claim, series: list[Series], query: str) 
     if verdict == "contradicted" and len(signs) == 2:
         verdict = "disputed"  # readings on both sides of the claim
         parts.append("the claim lies between the sources' readings")
+    agree = [s.source for s, r, _ in shown if s.source != "ots"
+             and r.get("outcome") in ("supported", "approximately")]
+    if verdict == "contradicted" and agree:  # a competent reading agrees: not refuted
+        verdict = "disputed"
+        parts.append(f"{', '.join(agree)} agrees with the claim: the readings disagree")
     only_ots = fits and all(f["source"] in LEVEL_POLICY for f in fits) and level
     if only_ots and verdict == "supported":
         verdict = "approximately"  # OTS alone: its levels run high
