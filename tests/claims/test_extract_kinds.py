@@ -350,3 +350,15 @@ def test_sector_exports_are_not_read_as_total_trade(text: str, kind: str,
 def test_informal_trade_is_out_of_scope(text: str) -> None:
     claims = extract(text, as_of=AS_OF)
     assert [c.kind for c in claims] == ["money"]
+
+
+@pytest.mark.parametrize(("text", "group"), [
+    ("Germany is China's largest trading partner in the European Union.", "EU"),
+    ("Germany is China's largest trading partner in the EU.", "EU"),
+    ("India is Nepal's largest trading partner among SAARC countries.", "SAARC"),
+    ("Singapore is India's largest trading partner in South East Asia.", "ASEAN"),
+    ("China is Germany's largest trading partner.", None),
+])
+def test_rank_within_a_group(text: str, group: str | None) -> None:
+    (claim,) = parse(text, "rank")
+    assert claim.group == group

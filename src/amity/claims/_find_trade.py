@@ -41,7 +41,10 @@ ORDINALS: dict[str, int] = {
 #: Regions named in rank claims ("largest trade partner in South Asia") → amity regions.
 REGIONS: dict[str, str] = {"south asia": "SAARC", "central asia": "CENTRAL_ASIA",
                            "southeast asia": "ASEAN", "south-east asia": "ASEAN",
-                           "the gulf": "GCC", "gulf": "GCC", "europe": "EU"}
+                           "south east asia": "ASEAN",
+                           "gulf": "GCC", "europe": "EU", "european union": "EU", "eu": "EU",
+                           "saarc": "SAARC", "asean": "ASEAN", "gcc": "GCC", "eaeu": "EAEU",
+                           "eurasian economic union": "EAEU", "mercosur": "MERCOSUR"}
 _ORD = (r"(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
         r"twelfth|thirteenth|fourteenth|fifteenth|twentieth|\d{1,3}(?:st|nd|rd|th))")
 _SUP = (r"(?P<sup>largest|biggest|top|main|leading|most\s+important|major|single\s+(?:biggest|"
@@ -66,8 +69,10 @@ _AFTER = re.compile(r"\b(?i:after|behind|second\s+only\s+to)\s+((?:the\s+)?[A-Z]
                     r"(?:\s+(?:and|&)\s+(?:the\s+)?[A-Z][\w.]*|\s+[A-Z][\w.]*){0,3})")
 _RUN = re.compile(r"\bfor\s+(?P<n>\d+|\w+)\s+(?:consecutive\s+years|years\s+in\s+a\s+row|"
                   r"straight\s+years)\b", re.IGNORECASE)
-_REGION = re.compile(r"\bin\s+(south(?:-|\s)?east\s+asia|south\s+asia|central\s+asia|"
-                     r"the\s+gulf|europe)\b", re.IGNORECASE)
+_REGION = re.compile(r"\b(?:in|within|among)\s+(?:the\s+)?(south(?:-|\s)?east\s+asia|"
+                     r"south\s+asia|central\s+asia|gulf|europe|european\s+union|(?-i:EU)|"
+                     r"(?-i:SAARC|ASEAN|GCC|EAEU)|eurasian\s+economic\s+union|mercosur)\b",
+                     re.IGNORECASE)
 _MULTIPLE = re.compile(r"\b(?:(?P<x>\d+(?:\.\d+)?)\s+times|(?P<w>two|three|four|five|six|seven|"
                        r"eight|nine|ten)fold|(?P<d>doubled|tripled|trebled|quadrupled))\b",
                        re.IGNORECASE)
@@ -194,7 +199,8 @@ def rank_claims(text: str, sent: tuple[int, int], ms: list[Mention], ps: list[Pe
             out.append({"kind": "rank", "measure": _measure(what), "count": rank,
                         "countries": (subject[0].iso3,), "partner": (owner.iso3,),
                         "status": None, "level": str(years) if years else None,
-                        "group": REGIONS.get(region.group(1).lower()) if region else None,
+                        "group": REGIONS.get(" ".join(region.group(1).lower().split()))
+                        if region else None,
                         "period": period, "not_a_fact": cue.group() if cue else None,
                         "elements": [(m.start(), m.end()), (subject[0].start, subject[0].end),
                                      (owner.start, owner.end)]})
