@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[pdf,spark,test]"
+	$(BIN)/pip install --quiet -e ".[pdf,spark,test,web]"
 	touch $(STAMP)
 
 install: $(STAMP)
