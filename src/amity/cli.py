@@ -375,11 +375,10 @@ def brief(
              "partner).")] = None,
 ) -> None:
     """Write the evidence brief for a pair: HTML, PDF or Markdown, every figure sourced."""
+    from amity._files import check_output
     from amity.profile import parse_years
     from amity.report import brief as build_brief
     from amity.report import write
-
-    from amity._files import check_output
 
     for target in out_paths or []:  # before the work
         check_output(target, make_parents=True)
@@ -468,7 +467,8 @@ def check(
     else:
         import io
 
-        sink = Console(file=io.StringIO(), width=140) if out_path else out
+        buffer = io.StringIO()
+        sink = Console(file=buffer, width=140) if out_path else out
         sink.print(report.table())
         counts = ", ".join(f"{k} {v}" for k, v in report.counts().items() if v)
         sink.print(f"{len(report.results)} claims: {counts}. Sources: "
@@ -476,7 +476,7 @@ def check(
                    highlight=False)
         if out_path:
             with replacing(out_path) as tmp:
-                tmp.write_text(sink.file.getvalue(), encoding="utf-8")
+                tmp.write_text(buffer.getvalue(), encoding="utf-8")
             err.print(f"wrote {out_path}")
         return
     if out_path:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import glob
 import hashlib
 import io
 import os
@@ -170,13 +171,17 @@ def file_hash(path: str | os.PathLike[str], algorithm: str = "sha256") -> str:
     return digest.hexdigest()
 
 
-def _check(path: Path, expected: str | None, algorithm: str, origin: str) -> None:
+def _check(path: Path, expected: str | None, algorithm: str, origin: str,
+           name: Path | None = None) -> None:
+    """Raise :class:`HashMismatchError` naming ``name`` (the file the user knows: the
+    target of a download, not its temporary file) unless ``path`` has the hash."""
     if expected is None:
         return
     actual = file_hash(path, algorithm)
     if actual != expected.lower():
         raise HashMismatchError(
-            f"{path}: {algorithm} is {actual[:12]}…, expected {expected[:12]}… ({origin}). "
+            f"{name or path}: {algorithm} is {actual[:12]}…, expected {expected[:12]}… "
+            f"({origin}). "
             "Fix: the file is corrupt, truncated or a different release; replace it with the "
             "publisher's original (delete it and run `amity setup` again)"
         )
@@ -225,6 +230,8 @@ def download(
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     real_url = _effective_url(url)
+    for stale in dest.parent.glob(f".{glob.escape(dest.name)}.*.part"):
+        stale.unlink(missing_ok=True)  # left by a download that was killed
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
     tmp = Path(tmp_name)
     try:
@@ -244,7 +251,8 @@ def download(
                     f"could not download {real_url}: {exc}. Fix: check the network, or use a "
                     "local copy with --mirror DIR / AMITY_MIRROR"
                 ) from exc
-        _check(tmp, expected, algorithm, f"downloaded from {real_url}; the file was deleted")
+        _check(tmp, expected, algorithm, f"downloaded from {real_url}; the file was deleted",
+               name=dest)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

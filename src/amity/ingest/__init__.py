@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from amity._contract import Dataset, OnBadLines
-from amity._exceptions import FetchError, InputError
+from amity._exceptions import FetchError, HashMismatchError, InputError
 from amity.fetch import file_hash, locate
 from amity.sources import all_datasets, get_dataset, source_names, user_dataset
 from amity.store import IngestReport, Store
@@ -30,7 +30,7 @@ class SetupEvent:
     """Progress of :func:`setup`: a dataset started, was ingested, unchanged or skipped."""
 
     dataset: Dataset
-    status: str  # "start" | "ingested" | "unchanged" | "missing"
+    status: str  # "start" | "ingested" | "unchanged" | "missing" | "failed" (hash mismatch)
     detail: str = ""
     report: IngestReport | None = None
 
@@ -45,9 +45,10 @@ def _fingerprint(dataset: Dataset, paths: dict[str, Path]) -> dict[str, str]:
 
 def _run(store: Store, dataset: Dataset, paths: dict[str, Path],
          on_bad_lines: OnBadLines, hashes: dict[str, str],
-         on_write: Callable[[str], None] | None = None) -> IngestReport:
+         on_write: Callable[[str], None] | None = None,
+         allow_shrink: bool = False) -> IngestReport:
     result = dataset.parse(paths, on_bad_lines)
-    return store.ingest(dataset, result, hashes, on_write=on_write)
+    return store.ingest(dataset, result, hashes, on_write=on_write, allow_shrink=allow_shrink)
 
 
 def setup(
@@ -59,11 +60,13 @@ def setup(
     force: bool = False,
     on_event: Callable[[SetupEvent], None] | None = None,
     on_write: Callable[[str], None] | None = None,
+    allow_shrink: bool = False,
 ) -> list[SetupEvent]:
     """Ingest every source (or ``sources``) from the mirror, the cache or the publishers.
 
     A release whose files are missing from the mirror (and cannot be downloaded) is
-    reported as ``missing`` and the others go on; a malformed file stops the run with
+    reported as ``missing``, one whose file fails its hash check as ``failed``, and the
+    others go on; a malformed file stops the run with
     :class:`~amity.SourceFormatError`, leaving what is stored intact.
 
     Returns
@@ -86,6 +89,9 @@ def setup(
         emit(SetupEvent(dataset, "start"))
         try:
             paths = {f.name: locate(f, mirror=mirror) for f in dataset.files}
+        except HashMismatchError as exc:  # a corrupt download or mirror file: a failure
+            emit(SetupEvent(dataset, "failed", str(exc)))
+            continue
         except FetchError as exc:
             emit(SetupEvent(dataset, "missing", str(exc)))
             continue
@@ -93,7 +99,7 @@ def setup(
         if not force and store.is_current(dataset, hashes):
             emit(SetupEvent(dataset, "unchanged"))
             continue
-        report = _run(store, dataset, paths, on_bad_lines, hashes, on_write)
+        report = _run(store, dataset, paths, on_bad_lines, hashes, on_write, allow_shrink)
         emit(SetupEvent(dataset, "ingested", report=report))
     return events
 
@@ -115,6 +121,7 @@ def ingest_files(
     on_bad_lines: OnBadLines = "error",
     force: bool = False,
     on_write: Callable[[str], None] | None = None,
+    allow_shrink: bool = False,
 ) -> IngestReport:
     """Ingest the user's own copies of a release's files (``amity ingest``).
 
@@ -124,8 +131,12 @@ def ingest_files(
     """
     paths = {Path(f).name: Path(f) for f in files}
     for path in paths.values():
-        if not path.is_file():
+        if not path.exists():
             raise InputError(f"{path}: no such file. Fix: give the path of a {source} file")
+        if not path.is_file():
+            kind = "a directory" if path.is_dir() else "not a regular file (a pipe or device?)"
+            raise InputError(f"{path}: is {kind}. Fix: give the path of a {source} file "
+                             "itself")
     candidates = [get_dataset(source, release)] if release else [
         d for d in all_datasets() if d.source == source]
     if not candidates:
@@ -139,7 +150,7 @@ def ingest_files(
             hashes = _fingerprint(dataset, chosen)
             if not force and store.is_current(dataset, hashes):
                 return IngestReport(dataset.source, dataset.release, "unchanged", {})
-            return _run(store, dataset, chosen, on_bad_lines, hashes, on_write)
+            return _run(store, dataset, chosen, on_bad_lines, hashes, on_write, allow_shrink)
     expected = "; ".join(f"{d.release}: {', '.join(f.name for f in d.files)}" for d in candidates)
     raise InputError(f"the files {sorted(paths)} do not make up a release of {source!r}. "
                      f"Expected file names: {expected}")

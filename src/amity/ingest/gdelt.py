@@ -506,6 +506,8 @@ def fetch_gdelt(
     todo = [e for e in chosen if known.get(e.name) != e.md5]
     report.already_done = len(chosen) - len(todo)
     folder = cache_dir() / "gdelt" / version
+    for stale in folder.glob(".*.part"):  # downloads a killed run left (the store's writer
+        stale.unlink(missing_ok=True)     # lock keeps other runs out of this folder)
 
     def getter(entry: MasterEntry) -> Callable[..., tuple[Path, bool]]:
         def get(tick: Callable[[int, int | None], None]) -> tuple[Path, bool]:

@@ -26,28 +26,110 @@ import pandas as pd
 from amity._contract import OnBadLines
 from amity._exceptions import SourceFormatError
 
-__all__ = ["collapse_successors", "duck_error_text", "file_period", "file_timestamp", "read_csv",
-           "read_header"]
+__all__ = ["bad_utf8_line", "check_input_file", "collapse_successors", "duck_error_text",
+           "file_period", "file_timestamp", "not_utf8", "read_csv", "read_header", "shown"]
 
 _reject_ids = itertools.count()
 _STAMP = re.compile(r"(?<!\d)(\d{14}|\d{8}|\d{6}|\d{4})(?=\.)")
 
 
 def _open_text(path: Path):  # noqa: ANN202 - a text file object
+    if path.suffix == ".gz":  # utf-8-sig: a byte-order mark is not part of the first name
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def check_input_file(path: Path) -> None:
+    """Raise :class:`SourceFormatError` unless ``path`` is a regular, readable file, and,
+    gzipped, a complete gzip stream (a cut-short download is an error whatever
+    ``--on-bad-lines`` says: its last rows are missing, not malformed)."""
+    import stat
+    import zlib
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise SourceFormatError(path, f"cannot read the file ({exc.strerror})",
+                                fix="give the path of the publisher's file") from exc
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise SourceFormatError(path, f"is {kind}", fix="give the path of the publisher's "
+                                "file itself")
+    if path.suffix != ".gz":
+        return
+    inflate = zlib.decompressobj(wbits=31)
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                data = chunk
+                while data:
+                    inflate.decompress(data, 0)
+                    data = inflate.unused_data
+                    if inflate.eof and data:  # a gzip file may hold several members
+                        inflate = zlib.decompressobj(wbits=31)
+                    elif inflate.eof:
+                        break
+                    else:
+                        data = b""
+    except zlib.error as exc:
+        raise SourceFormatError(path, f"is not a valid gzip file ({exc})",
+                                fix="re-download the file") from exc
+    if not inflate.eof:
+        raise SourceFormatError(
+            path, "the file is truncated: its gzip stream ends early, so rows are missing "
+            "(--on-bad-lines skip does not apply to a truncated file)",
+            fix="re-download the file (`amity setup` or `amity fetch`)")
+
+
+def bad_utf8_line(path: Path) -> tuple[int, str] | None:
+    """The first line of a (possibly gzipped) file that is not UTF-8, and why (None: the
+    file is UTF-8)."""
+    raw = path.read_bytes()
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+        raw = gzip.decompress(raw)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return raw[:exc.start].count(b"\n") + 1, exc.reason
+    return None
+
+
+def not_utf8(path: Path) -> SourceFormatError:
+    """The error for a file that is not UTF-8 text, naming the first line that is not."""
+    found = bad_utf8_line(path)
+    line, reason = found if found else (None, "undecodable bytes")
+    return SourceFormatError(path, f"not UTF-8 text ({reason})", line=line,
+                             fix="save the file as UTF-8 (in a spreadsheet: CSV UTF-8)")
 
 
 def read_header(path: Path, sep: str = ",") -> list[str]:
     """The first line of a (possibly gzipped) delimited file, split and unquoted."""
     try:
-        with _open_text(path) as handle:
-            first = handle.readline()
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as handle:
+            first = handle.readline().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
+    except (OSError, EOFError) as exc:
         raise SourceFormatError(path, f"cannot read the file ({exc})", line=1) from exc
+    if not first.strip():
+        raise SourceFormatError(path, "the file is empty (no header line)", line=1,
+                                fix="give the publisher's file, not an empty copy")
     first = re.split(r"\r\n|\r|\n", first, maxsplit=1)[0]
     return [name.strip() for name in next(csv.reader([first], delimiter=sep))]
+
+
+def shown(value: object) -> str:
+    """``repr`` of a value from a DataFrame as the user wrote it (``5``, not
+    ``np.int64(5)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shown(np.int64(5)), shown("x")
+    ('5', "'x'")
+    """
+    item = getattr(value, "item", None)
+    return repr(item() if callable(item) and not isinstance(value, str | bytes) else value)
 
 
 def duck_error_text(exc: Exception) -> str:
@@ -95,6 +177,7 @@ def read_csv(
         The rows, and how many malformed rows were skipped.
     """
     path = Path(path)
+    check_input_file(path)
     names = list(columns)
     if header:
         found = read_header(path, sep)
@@ -127,6 +210,8 @@ def read_csv(
             frame = con.execute(sql, [str(path), sep, quote, quote]).df()
         except (duckdb.IOException, duckdb.InvalidInputException,
                 duckdb.ConversionException) as exc:
+            if "unicode" in str(exc).lower() and bad_utf8_line(path):
+                raise not_utf8(path) from None
             raise SourceFormatError(
                 path,
                 f"cannot read the file ({duck_error_text(exc)}); it may be truncated or not "
@@ -149,6 +234,13 @@ def read_csv(
             "such rows",
         )
     skipped = len({r[0] for r in rejects})
+    if frame.empty and not skipped:
+        raise SourceFormatError(
+            path, "the file has no data rows" + (" (only a header)" if header else ""),
+            line=2 if header else 1, fix="give the publisher's complete file")
+    if rejects and on_bad_lines == "skip" and any(
+            "unicode" in str(r[2]).lower() for r in rejects) and bad_utf8_line(path):
+        raise not_utf8(path)
     return frame, skipped
 
 

@@ -69,7 +69,7 @@ from amity import countries
 from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import read_csv, read_header
+from amity.sources._base import read_csv, read_header, shown
 from amity.sources._trade import TAIWAN_CAVEAT, dropped_note, usd
 
 __all__ = ["DATASETS"]
@@ -194,8 +194,8 @@ def _read_year(path: Path, year: int, on_bad_lines: OnBadLines) -> tuple[pd.Data
         rows = rows.fillna(True).to_numpy(dtype=bool)
         if rows.any() and on_bad_lines == "error":
             first = int(np.flatnonzero(rows)[0])  # nothing skipped before: line = index + 2
-            raise SourceFormatError(path, f"{reason} ({raw['reporter'].iloc[first]!r} -> "
-                                    f"{raw['partner'].iloc[first]!r})", line=first + 2,
+            raise SourceFormatError(path, f"{reason} ({shown(raw['reporter'].iloc[first])} -> "
+                                    f"{shown(raw['partner'].iloc[first])})", line=first + 2,
                                     column=column, fix=_SKIP_FIX)
         bad |= rows
     return raw[~bad].reset_index(drop=True), skipped + int(bad.sum())

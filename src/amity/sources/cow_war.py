@@ -44,7 +44,7 @@ from amity import countries
 from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import read_csv
+from amity.sources._base import read_csv, shown
 
 __all__ = ["COLUMNS", "DATASETS"]
 
@@ -61,7 +61,7 @@ COLUMNS: dict[str, str] = {c: "BIGINT" for c in (
 def _first_bad(path: Path, raw: pd.DataFrame, bad: pd.Series, column: str, what: str,
                skipped: int) -> SourceFormatError:
     row = int(bad.to_numpy().nonzero()[0][0])
-    return SourceFormatError(path, f"{column} {raw[column].iloc[row]!r} is not {what}",
+    return SourceFormatError(path, f"{column} {shown(raw[column].iloc[row])} is not {what}",
                              line=row + 2 if not skipped else None, column=column,
                              fix="use COW's inter-state war dyad-years as converted from "
                                  "peacesciencer")

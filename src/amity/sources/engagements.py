@@ -57,6 +57,7 @@ from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError, UnknownCountryError
 from amity._schema import TABLES
 from amity.fetch import RemoteFile
+from amity.sources._base import not_utf8
 
 __all__ = ["COLUMNS", "DATASETS", "KINDS", "LEVELS", "parse_date", "read_timeline",
            "user_dataset"]
@@ -189,6 +190,7 @@ def _header(path: Path, header: list[str]) -> list[str]:
 def _read(path: Path, on_bad_lines: OnBadLines, seen: dict[str, str],
           problems: list[str]) -> list[dict[str, object]]:
     events: list[dict[str, object]] = []
+    end = 0  # the line the last complete record ended on
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle, strict=True)
@@ -221,11 +223,10 @@ def _read(path: Path, on_bad_lines: OnBadLines, seen: dict[str, str],
                     continue
                 seen[str(event["id"])] = f"{path.name}:{line}"
                 events.append(event)
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(path, f"not UTF-8 text ({exc.reason})",
-                                fix="save the file as CSV UTF-8") from None
-    except csv.Error as exc:
-        raise SourceFormatError(path, f"malformed CSV ({exc})", line=reader.line_num,
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
+    except csv.Error as exc:  # e.g. an unclosed quote: the record starts after the last one
+        raise SourceFormatError(path, f"malformed CSV ({exc})", line=end + 1,
                                 fix="check the quotes on that line") from None
     return events
 

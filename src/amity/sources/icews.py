@@ -35,7 +35,7 @@ from amity import countries
 from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import file_period, read_csv
+from amity.sources._base import file_period, read_csv, shown
 from amity.sources.cameo import quad_class
 
 __all__ = ["COLUMNS", "DATASETS", "fix_cameo_code"]
@@ -89,7 +89,7 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
     bad = (goldstein.isna() & intensity.notna()).to_numpy()
     if bad.any() and on_bad_lines == "error":
         first = int(bad.nonzero()[0][0])  # no row skipped before it: line = index + 2
-        raise SourceFormatError(path, f"Intensity {intensity.iloc[first]!r} is not a number",
+        raise SourceFormatError(path, f"Intensity {shown(intensity.iloc[first])} is not a number",
                                 line=first + 2, column="Intensity",
                                 fix="use the Dataverse original of the file, or rerun with "
                                 "--on-bad-lines skip to drop such rows")

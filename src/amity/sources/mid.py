@@ -65,7 +65,7 @@ from amity import countries
 from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import read_csv
+from amity.sources._base import read_csv, shown
 
 __all__ = ["COW_COLUMNS", "COW_DISP_COLUMNS", "DATASETS", "GML_COLUMNS"]
 
@@ -107,7 +107,7 @@ def _check(raw: pd.DataFrame, path: Path, column: str, allowed: tuple[int, ...],
         return
     row = int((~ok).to_numpy().nonzero()[0][0])
     codes = f"{list(allowed)}" + (f" or {_UNKNOWN} (unknown)" if unknown else "")
-    raise SourceFormatError(path, f"value {raw[column].iloc[row]!r} is not one of {codes}",
+    raise SourceFormatError(path, f"value {shown(raw[column].iloc[row])} is not one of {codes}",
                             line=row + 2 if not skipped else None, column=column,
                             fix="use the release's directed dispute-year file as converted "
                                 "from peacesciencer")

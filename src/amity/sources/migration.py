@@ -51,7 +51,7 @@ from amity import countries
 from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import read_csv
+from amity.sources._base import check_input_file, not_utf8, read_csv
 
 __all__ = ["ALL_ORIGINS", "DATASETS"]
 
@@ -157,10 +157,13 @@ def _parse_2015(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseRes
 
 def _csv_header(path: Path) -> list[str]:
     """The header of a gzipped CSV whose names may be quoted and contain commas."""
+    check_input_file(path)
     try:
-        with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+        with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as fh:
             return next(csv.reader(fh), [])
-    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
+    except (OSError, EOFError, csv.Error) as exc:
         raise SourceFormatError(path, f"cannot read the file ({exc})", line=1) from exc
 
 

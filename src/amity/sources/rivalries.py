@@ -45,7 +45,7 @@ from amity import countries
 from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import read_csv
+from amity.sources._base import read_csv, shown
 
 __all__ = ["DATASETS", "TD_COLUMNS", "TSS_COLUMNS", "TSS_TYPES"]
 
@@ -167,7 +167,7 @@ def _parse_tss(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResu
     for column in (*TSS_TYPES, "principal", "aprin"):
         bad = raw[column].notna() & (raw[column] != 1)
         if bad.any():
-            raise _error(path, f"{column} {raw[column][bad].iloc[0]!r} is not 1 or empty",
+            raise _error(path, f"{column} {shown(raw[column][bad].iloc[0])} is not 1 or empty",
                          _first(bad), column, skipped)
     named = pd.DataFrame({t: raw[t].map({1: t}) for t in TSS_TYPES})
     spells = pd.DataFrame({"name": raw["rivalry"], "ccode1": raw["ccode1"],

@@ -47,7 +47,7 @@ from amity import countries
 from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import Registry, RemoteFile
-from amity.sources._base import read_csv
+from amity.sources._base import read_csv, shown
 
 __all__ = ["DATASETS", "read_tiv_table"]
 
@@ -230,8 +230,9 @@ def _parse_processed(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> Par
     bad = raw["value"].isna() | (raw["value"] < 0)
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
-        raise SourceFormatError(path, f"value {raw['value'].iloc[row]!r} is not a non-negative "
-                                "number", line=row + 2 if not skipped else None, column="value")
+        raise SourceFormatError(path, f"value {shown(raw['value'].iloc[row])} is not a "
+                                "non-negative number", line=row + 2 if not skipped else None,
+                                column="value")
     long = raw.rename(columns={"value": "tiv"})
     table, notes = _to_states(long, path.name)
     return ParseResult({"arms_transfers": table}, skipped=skipped, notes=notes)

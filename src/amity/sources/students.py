@@ -33,7 +33,7 @@ from amity import countries
 from amity._contract import Dataset, OnBadLines, ParseResult
 from amity._exceptions import SourceFormatError
 from amity.fetch import RemoteFile
-from amity.sources._base import read_csv
+from amity.sources._base import read_csv, shown
 
 __all__ = ["DATASETS"]
 
@@ -48,7 +48,7 @@ def _parse(paths: Mapping[str, Path], on_bad_lines: OnBadLines) -> ParseResult:
     bad = raw["TOTAL_INTL_STUDENTS"].isna() | (raw["TOTAL_INTL_STUDENTS"] < 0)
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
-        raise SourceFormatError(path, f"count {raw['TOTAL_INTL_STUDENTS'].iloc[row]!r} is not "
+        raise SourceFormatError(path, f"count {shown(raw['TOTAL_INTL_STUDENTS'].iloc[row])} is not "
                                 "a non-negative number", column="TOTAL_INTL_STUDENTS",
                                 line=row + 2 if not skipped else None)
     notes = []

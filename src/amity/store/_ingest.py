@@ -2,9 +2,15 @@
 
 1. Each parsed table is checked against its spec (columns, empty keys), cast to the
    spec's types into a temporary staging table and checked for duplicate keys.
-2. One transaction deletes the release's previous rows, inserts the staged rows, and
-   rewrites the release's catalogue row and file list; a crash or a kill before the
-   commit leaves the previous data (DuckDB rolls the transaction back on the next open).
+2. Unless the caller allows it, a release that would leave a table empty, or replace a
+   stored release by one with less than :data:`SHRINK_LIMIT` of its rows in a table, is
+   refused (:class:`~amity.ShrinkError`): an empty, header-only or cut-short file must
+   not silently replace good data.
+3. One transaction deletes the release's previous rows, inserts the staged rows, and
+   rewrites the release's catalogue row and file list. It runs in the writer's working
+   copy of the store, which the writer then publishes by one atomic rename
+   (:mod:`amity.store._snapshot`): a crash or a kill at any point, inside ``COMMIT``
+   included, leaves the published store as it was.
 """
 
 from __future__ import annotations
@@ -16,12 +22,17 @@ from typing import Any
 import pandas as pd
 
 from amity._contract import Dataset, ParseResult
-from amity._exceptions import StoreError
+from amity._exceptions import ShrinkError, StoreError
 from amity._schema import TABLES
+from amity.store._crash import point
 from amity.store._tables import coverage, ddl
 from amity.store.catalog import Catalog, FileRecord, Release
 
-__all__ = ["IngestReport", "stage", "swap_in"]
+__all__ = ["SHRINK_LIMIT", "IngestReport", "check_shrink", "stage", "swap_in"]
+
+#: A release whose table has fewer than this share of the stored release's rows is
+#: refused unless the user allows it.
+SHRINK_LIMIT = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,19 +87,56 @@ def stage(con: Any, name: str, frame: pd.DataFrame, origin: str) -> None:
                          "this is a bug in the parser")
 
 
+def check_shrink(dataset: Dataset, rows: Mapping[str, int],
+                 previous: Release | None) -> None:
+    """Refuse a release with no rows at all, or one that would leave fewer than
+    :data:`SHRINK_LIMIT` of a stored table's rows (:class:`~amity.ShrinkError`).
+
+    Examples
+    --------
+    >>> from amity.sources import get_dataset
+    >>> d = get_dataset("cow_trade")
+    >>> check_shrink(d, {"trade_dyadic": 0, "trade_national": 0}, None)
+    Traceback (most recent call last):
+    ...
+    amity._exceptions.ShrinkError: cow_trade/4.0: the input has no rows; nothing was changed...
+    >>> old = Release("cow_trade", "4.0", tables={"trade_dyadic": 100, "trade_national": 9})
+    >>> check_shrink(d, {"trade_dyadic": 0, "trade_national": 9}, old)
+    Traceback (most recent call last):
+    ...
+    amity._exceptions.ShrinkError: cow_trade/4.0: the input has 0 rows for trade_dyadic, ...
+    """
+    fix = ("Fix: check the input files (a header-only, empty or cut-short file?), or "
+           "rerun with --allow-shrink if the smaller release is right")
+    if not sum(rows.values()):
+        raise ShrinkError(f"{dataset.key}: the input has no rows; nothing was changed. {fix}")
+    if previous is None:
+        return
+    for table, before in sorted(previous.tables.items()):
+        now = int(rows.get(table, 0))
+        if before and now < SHRINK_LIMIT * int(before):
+            raise ShrinkError(
+                f"{dataset.key}: the input has {now:,} rows for {table}, the stored release "
+                f"{int(before):,} (less than {SHRINK_LIMIT:.0%}); nothing was changed. {fix}")
+
+
 def swap_in(con: Any, catalog: Catalog, base: Callable[[str], str], dataset: Dataset,
             result: ParseResult, hashes: Mapping[str, str], *, version: str,
-            on_write: Callable[[str], None] | None = None) -> IngestReport:
+            on_write: Callable[[str], None] | None = None,
+            allow_shrink: bool = False) -> IngestReport:
     """Replace ``dataset``'s rows with ``result``'s, in one transaction (module docstring).
 
     ``base(name)`` is the qualified name of the stored table ``name``; ``hashes`` maps
     each file parsed to its sha256 (recorded with the file's period, when the dataset
-    tells one, in ``ingested_files``).
+    tells one, in ``ingested_files``); ``allow_shrink`` lets an empty or much smaller
+    release replace the stored one.
     """
     missing = [t for t in dataset.tables if t not in result.tables]
     if missing:
         raise StoreError(f"{dataset.key}: the parser returned no {missing} table")
     rows = {name: len(frame) for name, frame in result.tables.items()}
+    if not allow_shrink:
+        check_shrink(dataset, rows, catalog.get(dataset.source, dataset.release))
     start, end = result.coverage or coverage(result.tables)
     files = [FileRecord(name, digest, period=dataset.file_period(name)
                         if dataset.file_period else None)
@@ -102,20 +150,28 @@ def swap_in(con: Any, catalog: Catalog, base: Callable[[str], str], dataset: Dat
     try:
         for name, frame in result.tables.items():
             stage(con, name, frame, dataset.key)
+            point("ingest.staged")
         con.execute("BEGIN TRANSACTION")
+        point("ingest.begun")
         if on_write:
             on_write(f"{dataset.key}: writing {sum(rows.values()):,} rows")
         for name in result.tables:
             con.execute(ddl(name, base(name)))
+            point("ingest.created")
             con.execute(f"DELETE FROM {base(name)} WHERE source = ? AND release = ?",
                         [dataset.source, dataset.release])
+            point("ingest.deleted")
             cols = ", ".join(f'"{c}"' for c in TABLES[name].columns)
             con.execute(f"INSERT INTO {base(name)} (source, release, {cols}) "
                         f'SELECT ?, ?, {cols} FROM "_stage_{name}"',
                         [dataset.source, dataset.release])
+            point("ingest.inserted")
         catalog.write(record)
+        point("ingest.catalogued")
         catalog.write_files(dataset.source, dataset.release, files, replace_all=True)
+        point("ingest.commit")
         con.execute("COMMIT")
+        point("ingest.committed")
     except BaseException:
         try:
             con.execute("ROLLBACK")

@@ -6,8 +6,9 @@ release instead of replacing it. Each batch of files becomes one Parquet part in
 into a compressed DuckDB table, and the layout event data at GDELT's scale wants),
 recorded with its files in ``ingested_files`` in one transaction. A temporary view with
 the table's name unites the stored table and the parts it lists, so readers (Ibis, SQL,
-the Parquet export) see one table; parts that no committed batch lists (a crash between
-writing and committing) are deleted by the next append.
+the Parquet export) see one table; parts that no published batch lists (a crash between
+writing and publishing) are deleted when the next writer opens the store, and parts a
+rewrite replaced only once the store that no longer lists them is published.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from amity._contract import Dataset, ParseResult
 from amity._exceptions import StoreError
 from amity._schema import TABLES
+from amity.store._crash import point
 from amity.store._ingest import IngestReport
 from amity.store._tables import arrow_type, ddl, sql_text
 from amity.store.catalog import (
@@ -61,6 +63,8 @@ class Parts:
                  base: Callable[[str], str]) -> None:
         self.con, self.catalog, self.folder, self.base = con, catalog, folder, base
         self.missing: dict[str, list[Path]] = {}
+        #: Parts replaced by a rewrite, deleted once no published state lists them.
+        self.superseded: list[Path] = []
 
     # -- reading ---------------------------------------------------------------------
     def _relative(self, part: Path) -> str:
@@ -159,11 +163,11 @@ class Parts:
         replaced: list[Path] = []  # part files it supersedes: deleted once it commits
         counts = [{name: len(frame) for name, frame in r.tables.items()} for _, _, r in files]
         try:
-            self._remove_orphans()
             names = list(dict.fromkeys(n for _, _, r in files for n in r.tables))
             for name in names:
                 views[name] = self._check_appendable(name, files, origin)
             con.execute("BEGIN TRANSACTION")
+            point("append.begun")
             marks = ", ".join("?" for _ in files)
             known = [r[0] for r in con.execute(
                 "SELECT file_key FROM ingested_files WHERE source = ? AND release = ? AND "
@@ -173,8 +177,10 @@ class Parts:
             parts: dict[str, str] = {}
             for name, (view, rows_sql, rows) in views.items():
                 deleted = self._drop_replaced(name, dataset, view, known, written, replaced)
+                point("append.dropped")
                 part, inserted = self._write_part(name, dataset, rows_sql, rows)
                 written.append(part)
+                point("append.part_written")
                 parts[name] = self._relative(part)
                 deltas[name] = inserted - deleted
                 if "year" in TABLES[name].columns:
@@ -185,9 +191,12 @@ class Parts:
                            ";".join(parts[t] for t in r.tables if t in parts) or None,
                            dataset.file_period(k) if dataset.file_period else None)
                 for (k, h, r), c in zip(files, counts, strict=True)])
+            point("append.files_recorded")
             self._record_release(dataset, deltas, years,
                                  [n for _, _, r in files for n in r.notes], version)
+            point("append.commit")
             con.execute("COMMIT")
+            point("append.committed")
         except BaseException as exc:
             import duckdb
             import pyarrow as pa
@@ -210,8 +219,7 @@ class Parts:
                 con.unregister(view)
         self.catalog.invalidate()
         self.refresh_views()
-        for path in replaced:
-            path.unlink(missing_ok=True)
+        self.superseded += replaced  # the published store may list them still
         return [IngestReport(dataset.source, dataset.release, "ingested", c, r.skipped,
                              tuple(r.notes)) for (_, _, r), c in zip(files, counts, strict=True)]
 
@@ -339,8 +347,9 @@ class Parts:
             removed += before - after
         return removed
 
-    def _remove_orphans(self) -> None:
-        """Delete part files no committed batch refers to (left by a crash or a kill)."""
+    def remove_orphans(self) -> None:
+        """Delete part files no committed batch refers to (left by a crash or a kill);
+        the writer calls it when it opens the store, before its first change."""
         if not self.folder.is_dir():
             return
         live = {p for paths in self.paths().values() for p in paths}

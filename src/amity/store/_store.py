@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,10 +16,12 @@ from amity._contract import Dataset, ParseResult
 from amity._exceptions import MissingDataError, StoreError
 from amity._version import __version__
 from amity.fetch import amity_home
+from amity.store._crash import point
 from amity.store._derived import derived_is_current, record_derived, write_frame
-from amity.store._engine import connect_duckdb, connect_spark
+from amity.store._engine import attach_duckdb, connect_duckdb, connect_spark
 from amity.store._ingest import IngestReport, swap_in
 from amity.store._parts import AppendedFile, Parts
+from amity.store._snapshot import WriterLock, new_working_copy, publish_file
 from amity.store._tables import sql_text
 from amity.store.catalog import FORMAT, Catalog, Release
 
@@ -25,6 +29,37 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
 __all__ = ["Store", "open_store", "store_scope"]
+
+#: Lock files this process holds (a second writer in the same process would wait for
+#: itself).
+_HELD: set[Path] = set()
+
+
+def _take_lock(path: Path, on_wait: Callable[[str], None] | None) -> WriterLock:
+    lock_path = path.with_name(path.name + ".lock").resolve()
+    if lock_path in _HELD:
+        raise StoreError(f"this process already writes the store {path}; close that Store "
+                         "first. This is a bug in amity")
+    lock = WriterLock(path, on_wait)
+    lock.path = lock_path
+    _HELD.add(lock_path)
+    return lock
+
+
+def _drop(lock: WriterLock, leftovers: list[Path]) -> None:
+    """Release a writer that was never closed (garbage-collected)."""
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    if lock.held:
+        _HELD.discard(lock.path)
+        lock.release()
+
+
+def _alias(path: Path) -> str:
+    """The name a writer attaches its working copy under (the reader's name: the stem)."""
+    stem = path.stem
+    return stem if stem.isidentifier() and stem not in ("memory", "temp", "system") \
+        else "amity_store"
 
 
 class Store:
@@ -35,7 +70,15 @@ class Store:
     path
         The DuckDB file; created (with its folder) if absent.
     read_only
-        Open without write access (several readers may share the file).
+        Open the published store file read-only (any number of readers, never blocked
+        by a writer). Otherwise the store is opened for writing: the writer lock is
+        taken (waiting for another writer, with a message), changes go to a working copy
+        and become current when published (:meth:`publish`; :meth:`ingest` and
+        :meth:`record_derived` publish, and so does :meth:`close` unless the ``with``
+        block failed).
+    on_wait
+        Called with a message when a writer waits for another one (default: standard
+        error).
 
     Attributes
     ----------
@@ -49,18 +92,123 @@ class Store:
         The release catalogue (:class:`~amity.store.catalog.Catalog`).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False,
+                 on_wait: Callable[[str], None] | None = None) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self.ibis = connect_duckdb(self.path, read_only=read_only)
+        self._lock: WriterLock | None = None
+        self._work: Path | None = None
+        self._leftovers: list[Path] = []  # the working copy, for the finalizer
+        self._discard = False
+        self._published = time.monotonic()
+        self.ibis: Any = None
+        if read_only:
+            self.ibis = connect_duckdb(self.path, read_only=True)
+        else:
+            self._lock = _take_lock(self.path, on_wait)
+            # a writer dropped without close(): its unpublished changes go, the lock too
+            weakref.finalize(self, _drop, self._lock, self._leftovers)
+            try:
+                self.ibis = connect_duckdb(Path(":memory:"), read_only=False)
+                self._alias = _alias(self.path)
+                self._attach()
+            except BaseException:
+                self._abandon()
+                raise
         self.con: Any = self.ibis.con
         self._name = self.con.execute("SELECT current_database()").fetchone()[0]
         self.catalog = Catalog(self.con)
-        if not read_only:
-            self.catalog.create()
         self._parts = Parts(self.con, self.catalog, self.path.parent / f"{self.path.stem}.parts",
                             self._base)
+        if not read_only:
+            try:
+                self.catalog.create()
+                self._sweep()
+            except BaseException:
+                self._abandon()
+                raise
         self._parts.refresh_views()
+
+    def _sweep(self) -> None:
+        """Remove what killed writers of older amity versions left in the store (empty
+        ``ibis_duckdb_table_*`` tables) and Parquet parts no release lists."""
+        for (name,) in self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                "current_database() AND (table_name LIKE 'ibis\\_duckdb\\_table\\_%' "
+                "ESCAPE '\\' OR table_name LIKE '\\_stage\\_%' ESCAPE '\\')").fetchall():
+            self.con.execute(f'DROP TABLE IF EXISTS {self._base(name)}')
+        self._parts.remove_orphans()
+
+    def _abandon(self) -> None:
+        """Drop the working copy and its changes, and let the next writer in."""
+        if self._work is not None:
+            if self.ibis is not None and self.ibis.name == "duckdb":
+                try:
+                    self.ibis.con.execute("USE memory")
+                    self.ibis.con.execute(f'DETACH "{self._alias}"')
+                except Exception:  # noqa: BLE001 - not attached, or the connection is gone
+                    pass
+            for leftover in (self._work, self._work.with_name(self._work.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            self._work = None
+        if self._lock is not None:
+            _HELD.discard(self._lock.path)
+            self._lock.release()
+            self._lock = None
+
+    def publish(self, *, reopen: bool = True) -> None:
+        """Make this writer's changes the store's current state, in one atomic step.
+
+        Checkpoints and closes the working copy, then renames it onto the store file
+        (:mod:`amity.store._snapshot`); with ``reopen``, writing goes on in a fresh copy.
+        Readers see the whole previous state until the rename, the whole new one after.
+        """
+        self._writable()
+        if self._work is None:
+            raise StoreError("the store is closed; this is a bug in amity")
+        point("publish.start")
+        self.con.execute(f'CHECKPOINT "{self._alias}"')
+        point("publish.checkpointed")
+        self.con.execute("USE memory")
+        self.con.execute(f'DETACH "{self._alias}"')
+        point("publish.detached")
+        work, self._work = self._work, None
+        try:
+            publish_file(work, self.path)
+        except BaseException:
+            work.unlink(missing_ok=True)
+            raise
+        self._published = time.monotonic()
+        for part in self._parts.superseded:  # no published state lists them any more
+            part.unlink(missing_ok=True)
+        self._parts.superseded.clear()
+        if reopen:
+            self._attach()
+            self.catalog.invalidate()
+            self._parts.refresh_views()
+
+    def _changed(self) -> bool:
+        """Whether the working copy changed since it was copied (its log has entries: the
+        engine never checkpoints it on its own, see :meth:`_attach`)."""
+        assert self._work is not None
+        wal = self._work.with_name(self._work.name + ".wal")
+        return wal.exists() and wal.stat().st_size > 0
+
+    def _attach(self) -> None:
+        """Copy the store to a new working copy and make it the current database; the
+        engine's own checkpoints are off, so that changes stay in the copy's log until
+        :meth:`publish` (and :meth:`_changed` can tell whether there are any)."""
+        self._work = new_working_copy(self.path)
+        self._leftovers[:] = [self._work, self._work.with_name(self._work.name + ".wal")]
+        attach_duckdb(self.ibis, self._work, self._alias)
+        self.ibis.con.execute("SET checkpoint_threshold = '1TB'")
+
+    def _publish_if_due(self) -> None:
+        """Publish when the last publish is ``AMITY_PUBLISH_SECONDS`` (30) old: a stream of
+        appends costs one copy of the store per interval, not per batch."""
+        every = float(os.environ.get("AMITY_PUBLISH_SECONDS", "30"))
+        if time.monotonic() - self._published >= every:
+            self.publish()
 
     @classmethod
     def on_spark(cls, folder: str | os.PathLike[str], session: Any = None) -> Store:
@@ -72,6 +220,7 @@ class Store:
         """
         self = cls.__new__(cls)
         self.path, self.read_only = Path(folder), True
+        self._lock, self._work, self._discard = None, None, False
         self.ibis = connect_spark(self.path, session)
         self.con = None
         self.catalog = Catalog(None, read=self._read_whole)
@@ -94,6 +243,8 @@ class Store:
         """Write every table (canonical, catalogue, derived) as ``<folder>/<table>.parquet``."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob(".*.parquet.part"):  # left by a killed run
+            stale.unlink(missing_ok=True)
         written = []
         for name in self.ibis.list_tables():
             if name.startswith("_"):
@@ -106,18 +257,30 @@ class Store:
         return written
 
     def close(self) -> None:
-        """Close the connection (a Spark session is left running for its other users)."""
-        if self.ibis.name == "duckdb":
+        """Close the store: a writer publishes its changes (:meth:`publish`) unless the
+        block it was opened for failed; a Spark session is left running for its other
+        users."""
+        if self.ibis.name != "duckdb":
+            return
+        try:
+            if self._work is not None and not self._discard and self._changed():
+                self.publish(reopen=False)
+        finally:
+            self._abandon()
             self.ibis.disconnect()
 
     def checkpoint(self) -> None:
-        """Write the DuckDB file's log into the file (before copying the file)."""
-        self.con.execute("CHECKPOINT")
+        """Make the store file complete and current (before copying it): a writer
+        publishes its changes (:meth:`publish`), a reader has nothing to do."""
+        if self._work is not None:
+            self.publish()
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is not None:  # the block failed: its unpublished changes are dropped
+            self._discard = True
         self.close()
 
     # -- reading -------------------------------------------------------------------
@@ -177,7 +340,7 @@ class Store:
 
     # -- writing -------------------------------------------------------------------
     def _writable(self) -> None:
-        if self.read_only:
+        if self.read_only or self._lock is None:
             raise StoreError("the store is open read-only; this is a bug in amity")
 
     def is_current(self, dataset: Dataset, hashes: Mapping[str, str]) -> bool:
@@ -188,7 +351,8 @@ class Store:
                 and self.catalog.file_hashes(dataset.source, dataset.release) == dict(hashes))
 
     def ingest(self, dataset: Dataset, result: ParseResult, hashes: Mapping[str, str], *,
-               on_write: Callable[[str], None] | None = None) -> IngestReport:
+               on_write: Callable[[str], None] | None = None,
+               allow_shrink: bool = False) -> IngestReport:
         """Swap ``result`` in as ``dataset``'s rows, in one transaction.
 
         Parameters
@@ -201,10 +365,18 @@ class Store:
             File name → sha256 of the files parsed (recorded, and used for no-op checks).
         on_write
             Called with a message when the write transaction starts (progress output).
+        allow_shrink
+            Let a release with an empty table, or far fewer rows than the stored one,
+            replace it (else :class:`~amity.ShrinkError`, nothing changed).
+
+        The new release is published (:meth:`publish`) before this returns: readers see
+        the old release or the new one, never a mixture.
         """
         self._writable()
-        return swap_in(self.con, self.catalog, self._base, dataset, result, hashes,
-                       version=__version__, on_write=on_write)
+        report = swap_in(self.con, self.catalog, self._base, dataset, result, hashes,
+                         version=__version__, on_write=on_write, allow_shrink=allow_shrink)
+        self.publish()
+        return report
 
     def append(self, dataset: Dataset, result: ParseResult, file_key: str,
                file_hash: str | None) -> IngestReport:
@@ -216,7 +388,9 @@ class Store:
         """Add a batch of publisher files' rows to ``dataset``'s release, in one transaction
         (see :meth:`amity.store._parts.Parts.append_files`)."""
         self._writable()
-        return self._parts.append_files(dataset, files, version=__version__)
+        reports = self._parts.append_files(dataset, files, version=__version__)
+        self._publish_if_due()
+        return reports
 
     @contextmanager
     def settings(self, **values: str | bool) -> Iterator[None]:
@@ -244,10 +418,12 @@ class Store:
     def record_derived(self, source: str, release: str, years: tuple[int, int],
                        rows: Mapping[str, int], scope: Mapping[str, Any],
                        fingerprint: str) -> None:
-        """Record a derived table set with the releases it was built from."""
+        """Record a derived table set with the releases it was built from, and publish it
+        with the tables written before (all of them become current in one step)."""
         self._writable()
         record_derived(self.catalog, source, release, years, rows, scope,
                        fingerprint, __version__)
+        self.publish()  # the derived tables and their record become current together
 
     def derived_is_current(self, source: str, release: str, fingerprint: str) -> bool:
         """Whether the derived tables match the releases stored now and this computation."""
