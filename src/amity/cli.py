@@ -74,6 +74,8 @@ def setup(
     parquet: Annotated[bool, typer.Option(
         help="Also write every table as Parquet under $AMITY_HOME/parquet, for "
              "AMITY_BACKEND=pyspark.")] = False,
+    allow_shrink: Annotated[bool, typer.Option(
+        help="Let a release with far fewer rows than the stored one replace it.")] = False,
 ) -> None:
     """Fetch (or read from the mirror) and ingest every source into the store, then build
     the panel and the relationship index."""
@@ -115,7 +117,8 @@ def setup(
                 err.print(f"{key}: not available: {event.detail}")
 
         run_setup(store, mirror=mirror, sources=source, on_bad_lines=on_bad_lines.value,
-                  force=force, on_event=on_event, on_write=err.print)
+                  force=force, on_event=on_event, on_write=err.print,
+                  allow_shrink=allow_shrink)
         if parquet:
             from amity.fetch import amity_home
 

@@ -41,10 +41,12 @@ def setup(
     on_event: Callable[[SetupEvent], None] | None = None,
     on_write: Callable[[str], None] | None = None,
     index: bool = True,
+    allow_shrink: bool = False,
 ) -> list[SetupEvent]:
     """Ingest every source (or ``sources``: :func:`amity.ingest.setup`), then, with
     ``index=True``, rebuild the panel and the index if any release changed
-    (:func:`refresh`). What ``amity setup`` runs.
+    (:func:`refresh`). What ``amity setup`` runs. ``allow_shrink`` lets a release replace
+    a much larger stored one (see :func:`amity.ingest.setup`).
 
     Returns
     -------
@@ -52,7 +54,8 @@ def setup(
         The final event of each release.
     """
     events = ingest_all(store, mirror=mirror, sources=sources, on_bad_lines=on_bad_lines,
-                        force=force, on_event=on_event, on_write=on_write)
+                        force=force, on_event=on_event, on_write=on_write,
+                        allow_shrink=allow_shrink)
     if index:
         refresh(store, on_step=on_write)
     return events
