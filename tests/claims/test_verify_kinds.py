@@ -265,3 +265,15 @@ def test_a_reading_that_agrees_keeps_a_claim_from_contradicted(tmp_path: Path) -
             second = Series(other, "r", {2008: 36.6e9}, "total trade")
             result = judge_numeric(ctx, claim, [cow, second], "q")
             assert result.verdict == want, (other, result.reason)
+
+
+@pytest.mark.parametrize("text", [
+    "Russian arms deliveries to India fell by 34% between 2012-2016 and 2017-2021.",
+    "Arms deliveries from Russia to India fell by 34% between 2012-16 and 2017-21.",
+])
+def test_arms_change_between_blocks_for_one_supplier(store: Store, text: str) -> None:
+    """Russia to India: 700 TIV (2014) then 460 (2021): -34.3%, one supplier's series, not
+    India's imports from everyone (1,000 -> 1,000) nor Russia's imports."""
+    got, reason = verdict(store, text)
+    assert got == "supported", reason
+    assert "700" in reason and "460" in reason

@@ -295,10 +295,15 @@ def _arms(text: str, sent: tuple[int, int], ms: list[Mention], ps: list[Period],
                         change.end(), value, "percent",
                         "over" if re.search(r"more\s+than", change.group(), re.IGNORECASE)
                         else None, 0.5, change.group())
-        owner = next((x for x in isos if possessive(text, x)),
-                     isos[0] if isos else None)
-        supplier = next((x for x in isos if re.search(r"\bfrom\s+$", text[x.start - 5:x.start])),
-                        None)
+        # the recipient: "... to Pakistan", else "Pakistan's ...", else the first named
+        to = next((x for x in isos if re.search(r"\bto\s+(?:the\s+)?$",
+                                                text[max(s0, x.start - 8):x.start])), None)
+        owner = to or next((x for x in isos if possessive(text, x)), isos[0] if isos else None)
+        supplier = next((x for x in isos if re.search(r"\bfrom\s+(?:the\s+)?$",
+                                                      text[max(s0, x.start - 10):x.start])), None)
+        if supplier is None and to is not None:  # "US arms deliveries to Pakistan"
+            supplier = next((x for x in isos if x.iso3 != to.iso3 and x.start < arms.start()),
+                            None)
         if owner:
             return [{"kind": "arms", "measure": "change", "amounts": (amount,),
                      "countries": (supplier.iso3,) if supplier else (),
