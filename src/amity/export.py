@@ -63,23 +63,24 @@ def data_dictionary(columns: Sequence[str], provenance: dict[str, list[str]]) ->
         "weakest": ("dimension with the lowest score", "", "none", ""),
         "strongest": ("dimension with the highest score", "", "none", ""),
     }
+    def sources(name: str) -> str:
+        return "; ".join(provenance.get(name, [default_source(name)]))
+
     rows: list[tuple[str, ...]] = []
     for col in columns:
+        stock = col.removesuffix("_asof")
         if col in INDICATORS:
             ind = INDICATORS[col]
             rows.append((col, ind.definition, ind.unit, ind.orientation, ind.dimension,
-                         "; ".join(provenance.get(col, [default_source(col)]))))
+                         sources(col)))
+        elif col != stock and stock in INDICATORS:
+            rows.append((col, f"the year the value of {stock} was observed: the row's year, "
+                         "or an earlier one when the value is carried forward", "year",
+                         "none", INDICATORS[stock].dimension, sources(stock)))
         elif col.startswith("score_") and col not in fixed:
             rows.append((col, f"mean percentile of the {col[6:]} indicators among all pairs "
                          "with data that year", "0-100", "higher", col[6:], "amity index"))
         else:
-            if col.endswith("_asof") and col[:-5] in INDICATORS:
-                ind = INDICATORS[col[:-5]]
-                rows.append((col, f"the year the value of {col[:-5]} was observed: the row's "
-                             "year, or an earlier one when the value is carried forward",
-                             "year", "none", ind.dimension,
-                             "; ".join(provenance.get(col[:-5], [default_source(col[:-5])]))))
-                continue
             definition, unit, orientation, dim = fixed.get(col, (col, "", "none", ""))
             rows.append((col, definition, unit, orientation, dim,
                          "" if col in ("a", "b", "year") else "amity index"))

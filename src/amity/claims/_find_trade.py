@@ -201,7 +201,8 @@ def rank_claims(text: str, sent: tuple[int, int], ms: list[Mention], ps: list[Pe
                         "status": None, "level": str(years) if years else None,
                         "group": REGIONS.get(" ".join(region.group(1).lower().split()))
                         if region else None,
-                        "period": period, "not_a_fact": cue.group() if cue else None,
+                        "period": period, "fiscal": _is_fiscal(period),
+                        "not_a_fact": cue.group() if cue else None,
                         "elements": [(m.start(), m.end()), (subject[0].start, subject[0].end),
                                      (owner.start, owner.end)]})
     if top and re.search(r"trad(?:e|ing)\s+partners?", text[top.end():s1 + 1], re.IGNORECASE):
@@ -212,10 +213,16 @@ def rank_claims(text: str, sent: tuple[int, int], ms: list[Mention], ps: list[Pe
         if owner and subject:
             out.append({"kind": "rank", "measure": "total", "count": count,
                         "status": "not_top", "countries": (subject[-1].iso3,),
-                        "partner": (owner.iso3,), "period": main, "not_a_fact": None,
+                        "partner": (owner.iso3,), "period": main,
+                        "fiscal": _is_fiscal(main), "not_a_fact": None,
                         "elements": [(top.start(), top.end()),
                                      (subject[-1].start, subject[-1].end)]})
     return out
+
+
+def _is_fiscal(period: Period | None) -> bool:
+    """A claim for a fiscal year ("in 2021-22") is checked on both calendar years."""
+    return period is not None and period.precision == "fiscal"
 
 
 def balance_side(text: str, s0: int, s1: int, word: re.Match[str], ms: list[Mention],

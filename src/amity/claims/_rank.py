@@ -95,8 +95,6 @@ def _value(rows: pd.DataFrame, measure: str) -> pd.Series:
 
 def verify_rank(ctx: Context, claim: Claim) -> Result:
     """A partner-rank claim: "X is Y's Nth-largest trading partner"."""
-    if not claim.fiscal and claim.period is not None and claim.period.precision == "fiscal":
-        claim = replace(claim, fiscal=True)  # "in 2021-22": both calendar years
     subject, owner = claim.countries[0], claim.partner[0]
     rank = claim.count or 1
     measure = claim.measure or "total"

@@ -10,7 +10,7 @@ get each source's series (:mod:`amity.claims._sources`) and a verdict from
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from amity.claims import (
@@ -52,27 +52,22 @@ def verify_claim(ctx: Context, claim: Claim) -> Result:
     return replace(ctx.cache[key], claim=claim)
 
 
+#: The claim kinds with a checker of their own; the numeric ones are judged below.
+_BY_KIND: dict[str, Callable[[Context, Claim], Result]] = {
+    **dict.fromkeys(("membership", "visit", "agreement", "event"), _verify_events.verify),
+    "rank": _rank.verify_rank, "balance": _rank.verify_balance, "macro": _macro.verify,
+    "un_vote": _votes.verify, "arms": _arms.verify, "first": _first.verify,
+    "trend": _trend.verify_trend,
+}
+
+
 def _verify_claim(ctx: Context, claim: Claim) -> Result:
     if claim.not_a_fact:
         return Result(claim, "not_a_fact", "none: not a statement of fact",
                       f"a target, forecast, possibility or opinion ('{claim.not_a_fact}'): "
                       "not checked against data")
-    if claim.kind in ("membership", "visit", "agreement", "event"):
-        return _verify_events.verify(ctx, claim)
-    if claim.kind == "rank":
-        return _rank.verify_rank(ctx, claim)
-    if claim.kind == "balance":
-        return _rank.verify_balance(ctx, claim)
-    if claim.kind == "macro":
-        return _macro.verify(ctx, claim)
-    if claim.kind == "un_vote":
-        return _votes.verify(ctx, claim)
-    if claim.kind == "arms":
-        return _arms.verify(ctx, claim)
-    if claim.kind == "first":
-        return _first.verify(ctx, claim)
-    if claim.kind == "trend":
-        return _trend.verify_trend(ctx, claim)
+    if claim.kind in _BY_KIND:
+        return _BY_KIND[claim.kind](ctx, claim)
     if claim.kind == "trade" and claim.measure == "average" and claim.countries:
         return _trend.verify_average(ctx, claim)
     if claim.kind == "other":
