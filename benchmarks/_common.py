@@ -11,6 +11,7 @@ peak RSS beside each measurement so that a report can show it is negligible.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -167,3 +168,13 @@ def write_section(title: str, section: str, *, intro: str = "# Benchmarks\n") ->
     else:
         text = text.rstrip() + "\n\n" + section
     path.write_text(text)
+
+
+def arg_parser(doc: str | None) -> argparse.ArgumentParser:
+    """A benchmark's command line: ``--mirror`` (default ``$AMITY_MIRROR``, else
+    ``../shared/data``) and the hidden ``--child`` that measured subprocesses run."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--mirror", default=os.environ.get(
+        "AMITY_MIRROR", str(REPO.parent / "shared" / "data")))
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    return parser

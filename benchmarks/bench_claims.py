@@ -19,9 +19,7 @@ deterministic). Target: the whole check under 10 seconds. Run:
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import shutil
 import sys
@@ -187,11 +185,8 @@ Machine:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", default=os.environ.get(
-        "AMITY_MIRROR", str(_common.REPO.parent / "shared" / "data")))
+    parser = _common.arg_parser(__doc__)
     parser.add_argument("--store", help="use this existing store instead of ingesting")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child

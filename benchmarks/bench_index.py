@@ -45,7 +45,6 @@ result is copied to its own table after the timed runs), checked in the run. The
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -677,14 +676,11 @@ def write_report(rows: list[dict[str, Any]], info: dict[str, str],
 
 # -- driver (stdlib only, so that the children's ru_maxrss is theirs) --------------------
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", default=os.environ.get(
-        "AMITY_MIRROR", str(_common.REPO.parent / "shared" / "data")))
+    parser = _common.arg_parser(__doc__)
     parser.add_argument("--reuse-store", help="copy this already set-up store instead of "
                         "running setup (for development; the report says so)")
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from "
                         f"the last run's measurements ({LAST})")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.report_only:
         last = json.loads(LAST.read_text())

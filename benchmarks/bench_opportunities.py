@@ -34,8 +34,6 @@ end (before the result is written out for the check). Run:
 
 from __future__ import annotations
 
-import argparse
-import os
 import resource
 import shutil
 import sys
@@ -355,11 +353,8 @@ Machine:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", default=os.environ.get(
-        "AMITY_MIRROR", str(_common.REPO.parent / "shared" / "data")))
+    parser = _common.arg_parser(__doc__)
     parser.add_argument("--store", help="reuse a store that has ots ingested (skip ingest)")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child

@@ -30,9 +30,7 @@ Timing: one warm-up, then best of 3, inside each child. Run:
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -300,10 +298,7 @@ test` and have no pass/fail thresholds beyond that agreement check.
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", default=os.environ.get(
-        "AMITY_MIRROR", str(_common.REPO.parent / "shared" / "data")))
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser = _common.arg_parser(__doc__)
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child

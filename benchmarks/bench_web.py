@@ -185,13 +185,10 @@ Machine:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirror", default=os.environ.get(
-        "AMITY_MIRROR", str(_common.REPO.parent / "shared" / "data")))
+    parser = _common.arg_parser(__doc__)
     parser.add_argument("--store", help="use this existing store instead of ingesting")
     parser.add_argument("--requests", type=int, default=1000, help="at most, per cell")
     parser.add_argument("--seconds", type=float, default=15.0, help="at most, per cell")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child_ingest(*args.child[1:])
